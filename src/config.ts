@@ -1,0 +1,176 @@
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * The only module that reads `process.env`. One zod schema; a bad value stops start-up with a
+ * message naming the variable and how to fix it. Every variable is listed in `.env.example`.
+ */
+
+const DEFAULT_SYSTEM_PROMPT =
+  'You are a friendly, concise assistant in a chat app. Answer in the language the user writes in. ' +
+  'Use Markdown sparingly. If you do not know something, say so instead of guessing.';
+
+/** Empty strings (`REDIS_URL=` in a .env file) mean "unset". */
+const unsetIfEmpty = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+function integer(min: number, max: number, fallback: number, unit = '') {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^\s*-?\d+\s*$/, `must be a whole number${unit}`)
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(min, `must be at least ${min}${unit}`)
+          .max(max, `must be at most ${max}${unit}`),
+      )
+      .default(fallback),
+  );
+}
+
+function decimal(min: number, max: number, fallback: number) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^\s*-?\d+(\.\d+)?\s*$/, 'must be a number')
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .default(fallback),
+  );
+}
+
+function optionalUrl(protocols: string[], example: string) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine((value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, `must be a URL like ${example}`)
+      .optional(),
+  );
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const schema = z.object({
+  OPENAI_API_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
+  OPENAI_BASE_URL: optionalUrl(['http:', 'https:'], 'http://localhost:11434/v1'),
+  LLM_MODEL: z.preprocess(unsetIfEmpty, z.string().default('gpt-4o-mini')),
+  LLM_TEMPERATURE: decimal(0, 2, 0.7),
+  LLM_TIMEOUT_MS: integer(1000, 600_000, 25_000, ' of milliseconds'),
+  LLM_MAX_RETRIES: integer(0, 10, 2),
+  SYSTEM_PROMPT: z.preprocess(unsetIfEmpty, z.string().default(DEFAULT_SYSTEM_PROMPT)),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'redis://localhost:6379'),
+  REDIS_KEY_PREFIX: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 letters, digits, '_', '.', ':' or '-'")
+      .default('chatmem'),
+  ),
+  MEMORY_TTL_SECONDS: integer(0, 10 * 365 * 86_400, 604_800, ' of seconds (0 = never expire)'),
+  MEMORY_WINDOW_TOKENS: integer(100, 1_000_000, 2000, ' of tokens'),
+  SUMMARY_MAX_TOKENS: integer(50, 100_000, 400, ' of tokens'),
+  MAX_INPUT_CHARS: integer(1, 1_000_000, 4000, ' of characters'),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof unsetIfEmpty(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly openai: { readonly apiKey?: string; readonly baseURL?: string };
+  readonly llm: {
+    readonly model: string;
+    readonly temperature: number;
+    readonly timeoutMs: number;
+    readonly maxRetries: number;
+  };
+  readonly systemPrompt: string;
+  readonly redis: { readonly url?: string; readonly keyPrefix: string };
+  readonly memory: {
+    readonly ttlSeconds: number;
+    readonly windowTokens: number;
+    readonly summaryMaxTokens: number;
+  };
+  readonly maxInputChars: number;
+  readonly logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Fix these in .env (see .env.example for every variable and its default) or in the environment.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const SECRET = /KEY|TOKEN|SECRET|PASSWORD/;
+
+/** Parses an environment (pure; `readConfig` gives it `process.env` after loading `.env`). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        const value = env[name];
+        const shown =
+          value === undefined || SECRET.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+        return `${name} ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
+    throw new ConfigError([
+      'no language model is configured. Either set OPENAI_API_KEY to an OpenAI API key ' +
+        '(https://platform.openai.com/api-keys), or set OPENAI_BASE_URL to a local ' +
+        'OpenAI-compatible server, e.g. Ollama: OPENAI_BASE_URL=http://localhost:11434/v1 ' +
+        'and LLM_MODEL=llama3.2',
+    ]);
+  }
+  if (e.SUMMARY_MAX_TOKENS > e.MEMORY_WINDOW_TOKENS) {
+    throw new ConfigError([
+      `SUMMARY_MAX_TOKENS (${e.SUMMARY_MAX_TOKENS}) must not exceed MEMORY_WINDOW_TOKENS ` +
+        `(${e.MEMORY_WINDOW_TOKENS}): the summary condenses the window, it cannot be larger`,
+    ]);
+  }
+  return {
+    openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },
+    llm: {
+      model: e.LLM_MODEL,
+      temperature: e.LLM_TEMPERATURE,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+    },
+    systemPrompt: e.SYSTEM_PROMPT,
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    memory: {
+      ttlSeconds: e.MEMORY_TTL_SECONDS,
+      windowTokens: e.MEMORY_WINDOW_TOKENS,
+      summaryMaxTokens: e.SUMMARY_MAX_TOKENS,
+    },
+    maxInputChars: e.MAX_INPUT_CHARS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Loads `.env` (without overriding the real environment) and parses the result. */
+export function readConfig(): Config {
+  loadDotenv({ quiet: true });
+  return parseConfig(process.env);
+}

@@ -1,0 +1,262 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessage, HumanMessage, mapChatMessagesToStoredMessages } from '@langchain/core/messages';
+import type { Logger } from 'pino';
+import type { MemoryStore, SessionMemory } from '../memory/memory-store.js';
+import {
+  InputRejectedError,
+  MemoryUnavailableError,
+  SessionBusyError,
+  TurnAbortedError,
+} from './errors.js';
+import { KeyedQueue, QueueFullError } from './keyed-queue.js';
+import { callModel, type ModelCallPolicy } from './model-call.js';
+import { buildPrompt } from './prompt.js';
+import { assertSessionRef } from './session-id.js';
+import { planFold, summarize } from './summarizer.js';
+import type { TokenCounter } from './token-counter.js';
+import type { MemorySnapshot, Reply, ReplyOptions, SessionRef, Turn } from './types.js';
+
+export interface ConversationSettings {
+  readonly systemPrompt: string;
+  /** Token budget of the verbatim history (`MEMORY_WINDOW_TOKENS`). */
+  readonly windowTokens: number;
+  /** Cap of the running summary (`SUMMARY_MAX_TOKENS`). */
+  readonly summaryMaxTokens: number;
+  /** Longest message accepted, in characters (`MAX_INPUT_CHARS`). */
+  readonly maxInputChars: number;
+  readonly model: ModelCallPolicy;
+  /**
+   * Messages of one session that may wait for an answer at once; one more is refused politely.
+   * Default 5: a user pasting a burst is served in order, a flood does not pile up in memory.
+   */
+  readonly maxPendingPerSession?: number;
+}
+
+export interface ConversationDeps {
+  readonly store: MemoryStore;
+  readonly chatModel: BaseChatModel;
+  /** Model for summaries, e.g. with a lower `maxTokens`. Default: `chatModel`. */
+  readonly summaryModel?: BaseChatModel;
+  readonly tokens: TokenCounter;
+  readonly logger: Logger;
+  readonly settings: ConversationSettings;
+}
+
+/** Observes what the service does, for metrics; every hook is optional. */
+export interface ConversationEvents {
+  summaryCommitted?(session: SessionRef, foldedMessages: number): void;
+  summaryFailed?(session: SessionRef, error: unknown): void;
+}
+
+/**
+ * The conversation core: one turn is load (one round trip) → prompt → model → append (one atomic
+ * round trip). Turns of one session run in order; summaries run afterwards, off the reply's path.
+ */
+export class ConversationService {
+  private readonly queue: KeyedQueue;
+  private readonly summaries = new Map<string, Promise<void>>();
+  private readonly shutdown = new AbortController();
+  private readonly log: Logger;
+  events: ConversationEvents = {};
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.queue = new KeyedQueue(deps.settings.maxPendingPerSession ?? 5);
+    this.log = deps.logger.child({ component: 'conversation' });
+  }
+
+  /** Answers one turn and remembers it. Throws a `ConversationError` subclass on failure. */
+  async reply(turn: Turn, options: ReplyOptions = {}): Promise<Reply> {
+    const question = this.validate(turn);
+    if (this.shutdown.signal.aborted) throw new TurnAbortedError();
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, this.shutdown.signal])
+      : this.shutdown.signal;
+    let outcome: { reply: Reply; totalTokens: number };
+    try {
+      outcome = await this.queue.run(turn.session.id, () =>
+        this.runTurn(turn, question, { ...options, signal }),
+      );
+    } catch (error) {
+      if (error instanceof QueueFullError) throw new SessionBusyError(error.pending);
+      throw error;
+    }
+    if (outcome.totalTokens > this.deps.settings.windowTokens) {
+      // After the caller has the answer: the summary never delays a reply.
+      setImmediate(() => this.summarizeInBackground(turn.session));
+    }
+    return outcome.reply;
+  }
+
+  /** `reply` as an async iterable of text deltas; returns the final `Reply`. */
+  async *stream(
+    turn: Turn,
+    options: Omit<ReplyOptions, 'onDelta'> = {},
+  ): AsyncGenerator<string, Reply> {
+    const pending: string[] = [];
+    let wake: (() => void) | undefined;
+    let settled = false;
+    const result = this.reply(turn, {
+      ...options,
+      onDelta: (text) => {
+        pending.push(text);
+        wake?.();
+      },
+    }).finally(() => {
+      settled = true;
+      wake?.();
+    });
+    result.catch(() => undefined);
+    while (true) {
+      while (pending.length > 0) yield pending.shift()!;
+      if (settled) return await result;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  }
+
+  async forget(session: SessionRef): Promise<void> {
+    assertSessionRef(session);
+    await this.deps.store.forget(session);
+  }
+
+  /** Forgets every session of the user on the platform; returns how many there were. */
+  async forgetUser(platform: string, userId: string): Promise<number> {
+    return this.deps.store.forgetUser(platform, userId);
+  }
+
+  async memory(session: SessionRef): Promise<MemorySnapshot> {
+    assertSessionRef(session);
+    const memory = await this.deps.store.load(session);
+    return {
+      summary: memory.summary,
+      summaryTokens: memory.summaryTokens,
+      messageCount: memory.entries.length,
+      messageTokens: memory.totalTokens,
+    };
+  }
+
+  /** Resolves when no turn and no summary is running. */
+  async idle(): Promise<void> {
+    do {
+      await this.queue.drain();
+      await Promise.all(this.summaries.values());
+    } while (this.queue.size > 0 || this.summaries.size > 0);
+  }
+
+  /**
+   * Stops taking turns and waits up to `graceMs` for those in flight; past that they are
+   * abandoned (nothing is written for them) and summaries are cancelled.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    const timer = setTimeout(() => this.shutdown.abort(), graceMs);
+    this.closing = true;
+    try {
+      await this.idle();
+    } finally {
+      clearTimeout(timer);
+      this.shutdown.abort();
+    }
+  }
+
+  private closing = false;
+
+  private validate(turn: Turn): string {
+    assertSessionRef(turn.session);
+    if (this.closing) throw new TurnAbortedError();
+    const text = turn.text.trim();
+    if (!text) throw new InputRejectedError('empty');
+    const limit = this.deps.settings.maxInputChars;
+    if (text.length > limit) throw new InputRejectedError('too_long', text.length, limit);
+    return text;
+  }
+
+  private async runTurn(
+    turn: Turn,
+    question: string,
+    options: ReplyOptions & { signal: AbortSignal },
+  ): Promise<{ reply: Reply; totalTokens: number }> {
+    const { store, tokens, settings } = this.deps;
+    let memory: SessionMemory;
+    try {
+      memory = await store.load(turn.session);
+    } catch (error) {
+      this.log.error({ err: error, session: turn.session.id }, 'memory load failed');
+      throw new MemoryUnavailableError({ cause: error });
+    }
+    const prompt = await buildPrompt({
+      systemPrompt: settings.systemPrompt,
+      summary: memory.summary,
+      history: memory.entries,
+      question,
+      authorName: turn.authorName,
+      platform: turn.session.platform,
+      windowTokens: settings.windowTokens,
+      tokens,
+    });
+    const answer = await callModel(this.deps.chatModel, prompt, settings.model, options);
+    if (options.signal.aborted) throw new TurnAbortedError();
+
+    const human = new HumanMessage(question);
+    const ai = new AIMessage(answer.text);
+    const [storedHuman, storedAi] = mapChatMessagesToStoredMessages([human, ai]);
+    const usage = answer.usage ?? {
+      inputTokens: prompt.reduce((sum, m) => sum + tokens.countMessage(m), 0),
+      outputTokens: tokens.countText(answer.text),
+    };
+    try {
+      const written = await store.appendTurn(turn.session, memory.generations, [
+        { message: storedHuman!, tokens: tokens.countMessage(human) },
+        { message: storedAi!, tokens: tokens.countMessage(ai) },
+      ]);
+      if (written.dropped > 0) {
+        this.log.warn(
+          { session: turn.session.id, dropped: written.dropped },
+          'hard cap dropped unsummarised messages',
+        );
+      }
+      const remembered = written.status === 'written';
+      if (!remembered) this.log.info({ session: turn.session.id }, 'session forgotten mid-turn');
+      return { reply: { text: answer.text, remembered, usage }, totalTokens: written.totalTokens };
+    } catch (error) {
+      this.log.error({ err: error, session: turn.session.id }, 'memory write failed');
+      return { reply: { text: answer.text, remembered: false, usage }, totalTokens: 0 };
+    }
+  }
+
+  /** One summary at a time per session; a failure keeps the messages for the next attempt. */
+  private summarizeInBackground(session: SessionRef): void {
+    if (this.summaries.has(session.id) || this.shutdown.signal.aborted) return;
+    const run = this.summarizeOnce(session)
+      .catch((error: unknown) => {
+        this.events.summaryFailed?.(session, error);
+        this.log.warn({ err: error, session: session.id }, 'summary failed; will retry later');
+      })
+      .finally(() => this.summaries.delete(session.id));
+    this.summaries.set(session.id, run);
+  }
+
+  private async summarizeOnce(session: SessionRef): Promise<void> {
+    const { store, settings, tokens } = this.deps;
+    const memory = await store.load(session);
+    const plan = planFold(memory.entries, settings.windowTokens);
+    if (!plan) return;
+    const result = await summarize({
+      model: this.deps.summaryModel ?? this.deps.chatModel,
+      previousSummary: memory.summary,
+      entries: plan.entries,
+      maxTokens: settings.summaryMaxTokens,
+      tokens,
+      policy: settings.model,
+      signal: this.shutdown.signal,
+    });
+    const committed = await store.commitSummary(session, {
+      expect: memory.generations,
+      firstId: plan.firstId,
+      count: plan.count,
+      summary: result.summary,
+      summaryTokens: result.tokens,
+    });
+    if (committed) this.events.summaryCommitted?.(session, plan.count);
+    this.log.debug({ session: session.id, folded: plan.count, committed }, 'summary');
+  }
+}

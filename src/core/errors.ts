@@ -1,0 +1,98 @@
+/**
+ * Typed failures of a turn. Each carries a short, friendly `userMessage` that an adapter can send
+ * as is; the detail (cause, status) is for logs only and never contains secrets.
+ */
+export abstract class ConversationError extends Error {
+  abstract readonly code: string;
+  abstract readonly userMessage: string;
+}
+
+const numberFormat = new Intl.NumberFormat('en');
+
+/** The user's message cannot be processed as sent (nothing is called, nothing is stored). */
+export class InputRejectedError extends ConversationError {
+  readonly code = 'input_rejected';
+  readonly userMessage: string;
+
+  constructor(
+    readonly reason: 'empty' | 'too_long',
+    readonly length = 0,
+    readonly limit = 0,
+  ) {
+    super(reason === 'empty' ? 'empty message' : `message of ${length} characters over ${limit}`);
+    this.name = 'InputRejectedError';
+    this.userMessage =
+      reason === 'empty'
+        ? 'Your message is empty: send me some text and I will answer.'
+        : `Your message is ${numberFormat.format(length)} characters long, and I can read at most ` +
+          `${numberFormat.format(limit)}. Please shorten it or send it in parts.`;
+  }
+}
+
+export type ModelFailureKind = 'timeout' | 'rate_limited' | 'unavailable' | 'rejected' | 'empty';
+
+/** The chat model gave no usable answer within the turn's time budget, retries included. */
+export class ModelError extends ConversationError {
+  readonly code = 'model_error';
+  readonly userMessage: string;
+
+  constructor(
+    readonly kind: ModelFailureKind,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(`model ${kind}${status ? ` (HTTP ${status})` : ''}`, options);
+    this.name = 'ModelError';
+    this.userMessage =
+      kind === 'rate_limited'
+        ? 'I am getting too many requests right now. Please try again in a minute.'
+        : kind === 'timeout'
+          ? 'Sorry, my answer is taking too long. Please try again in a moment.'
+          : kind === 'rejected'
+            ? 'Sorry, the language model refused that request. Try rephrasing it.'
+            : kind === 'empty'
+              ? 'Sorry, I could not come up with an answer to that. Please try rephrasing it.'
+              : 'Sorry, I cannot reach my language model right now. Please try again in a moment.';
+  }
+}
+
+/** The conversation memory could not be read, so the turn was not answered. */
+export class MemoryUnavailableError extends ConversationError {
+  readonly code = 'memory_unavailable';
+  readonly userMessage = 'Sorry, I cannot reach my memory right now. Please try again in a moment.';
+
+  constructor(options?: { cause?: unknown }) {
+    super('memory store unavailable', options);
+    this.name = 'MemoryUnavailableError';
+  }
+}
+
+/** Too many of this session's messages are already waiting for an answer. */
+export class SessionBusyError extends ConversationError {
+  readonly code = 'session_busy';
+  readonly userMessage =
+    'I am still answering your earlier messages. Please wait for those answers first.';
+
+  constructor(readonly pending: number) {
+    super(`${pending} turns already pending for this session`);
+    this.name = 'SessionBusyError';
+  }
+}
+
+/** The turn was abandoned (shutdown); nothing was stored. */
+export class TurnAbortedError extends ConversationError {
+  readonly code = 'aborted';
+  readonly userMessage = 'I am restarting and could not finish this answer. Please ask again.';
+
+  constructor() {
+    super('turn aborted');
+    this.name = 'TurnAbortedError';
+  }
+}
+
+const GENERIC_APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
+
+/** The message to show a user for any failure of a turn: specific when known, generic otherwise. */
+export function userMessageFor(error: unknown): string {
+  return error instanceof ConversationError ? error.userMessage : GENERIC_APOLOGY;
+}

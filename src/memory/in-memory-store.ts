@@ -1,0 +1,244 @@
+import type { StoredMessage } from '@langchain/core/messages';
+import { assertSessionRef } from '../core/session-id.js';
+import type { SessionRef } from '../core/types.js';
+import {
+  FORGET_MARK_SECONDS,
+  emptyMemory,
+  type AppendResult,
+  type Generations,
+  type MemoryPolicy,
+  type MemoryStore,
+  type NewMessage,
+  type SessionMemory,
+  type SummaryFold,
+} from './memory-store.js';
+
+interface Entry {
+  readonly id: number;
+  readonly tokens: number;
+  /** Kept serialised, as in Redis: no caller can alias or mutate stored messages. */
+  readonly json: string;
+}
+
+interface SessionState {
+  generation: number;
+  seq: number;
+  summary: string;
+  summaryTokens: number;
+  tokens: number;
+  dropped: number;
+  entries: Entry[];
+  expiresAt: number;
+}
+
+interface UserState {
+  /** Session ID → expiry time, like the Redis sorted set. */
+  readonly sessions: Map<string, number>;
+  generation: number;
+  generationExpiresAt: number;
+}
+
+export interface InMemoryStoreOptions extends MemoryPolicy {
+  /** Clock in milliseconds; tests inject one to move time. Default `Date.now`. */
+  readonly now?: () => number;
+  /**
+   * How often expired sessions are swept, besides being dropped when touched. Default 60 s: the
+   * store must not grow without bound even if nobody comes back.
+   */
+  readonly sweepIntervalMs?: number;
+}
+
+/**
+ * The embedded store used when no `REDIS_URL` is set: the same semantics as `RedisMemoryStore`
+ * (sliding TTL, hard cap, generations, user index), kept in this process and lost on restart.
+ * Every method completes its change synchronously, which makes each one atomic, as a script is.
+ */
+export class InMemoryMemoryStore implements MemoryStore {
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly users = new Map<string, UserState>();
+  private readonly now: () => number;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly options: InMemoryStoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
+    this.sweeper.unref();
+  }
+
+  async init(): Promise<void> {}
+
+  async load(session: SessionRef): Promise<SessionMemory> {
+    assertSessionRef(session);
+    const generations = this.generationsOf(session);
+    const state = this.liveSession(session.id);
+    if (!state) return emptyMemory(generations);
+    return {
+      summary: state.summary,
+      summaryTokens: state.summaryTokens,
+      entries: state.entries.map((e) => ({
+        id: e.id,
+        tokens: e.tokens,
+        message: JSON.parse(e.json) as StoredMessage,
+      })),
+      totalTokens: state.tokens,
+      generations,
+      dropped: state.dropped,
+    };
+  }
+
+  async appendTurn(
+    session: SessionRef,
+    expect: Generations,
+    messages: readonly NewMessage[],
+  ): Promise<AppendResult> {
+    assertSessionRef(session);
+    const user = this.liveUser(session);
+    const existing = this.liveSession(session.id);
+    if (existing && existing.generation !== expect.session) return stale();
+    if (user && user.generationExpiresAt > this.now() && user.generation !== expect.user) {
+      return stale();
+    }
+    const state: SessionState = existing ?? {
+      generation: expect.session,
+      seq: 0,
+      summary: '',
+      summaryTokens: 0,
+      tokens: 0,
+      dropped: 0,
+      entries: [],
+      expiresAt: Infinity,
+    };
+    for (const { tokens, message } of messages) {
+      state.seq += 1;
+      state.entries.push({ id: state.seq, tokens, json: JSON.stringify(message) });
+      state.tokens += tokens;
+    }
+    let dropped = 0;
+    const { maxTokens, maxMessages } = this.options;
+    // Whole turns: after a drop the list starts on a human message again, as in Redis.
+    const headIsHuman = () => state.entries[0]!.json.startsWith('{"type":"human"');
+    while (
+      state.entries.length > messages.length &&
+      (state.tokens > maxTokens ||
+        state.entries.length > maxMessages ||
+        (dropped > 0 && !headIsHuman()))
+    ) {
+      state.tokens -= state.entries.shift()!.tokens;
+      dropped += 1;
+    }
+    state.dropped += dropped;
+
+    const now = this.now();
+    const ttlMs = this.options.ttlSeconds * 1000;
+    state.expiresAt = ttlMs > 0 ? now + ttlMs : Infinity;
+    this.sessions.set(session.id, state);
+    const index = user ?? this.newUser(session);
+    for (const [id, expiresAt] of index.sessions) if (expiresAt <= now) index.sessions.delete(id);
+    index.sessions.set(session.id, state.expiresAt);
+    return {
+      status: 'written',
+      totalTokens: state.tokens,
+      messageCount: state.entries.length,
+      dropped,
+    };
+  }
+
+  async commitSummary(session: SessionRef, fold: SummaryFold): Promise<boolean> {
+    assertSessionRef(session);
+    const state = this.liveSession(session.id);
+    if (!state || state.generation !== fold.expect.session) return false;
+    const user = this.liveUser(session);
+    if (user && user.generationExpiresAt > this.now() && user.generation !== fold.expect.user) {
+      return false;
+    }
+    const head = state.entries.slice(0, fold.count);
+    if (head.length !== fold.count || head.some((e, i) => e.id !== fold.firstId + i)) return false;
+    state.entries.splice(0, fold.count);
+    state.tokens -= head.reduce((sum, e) => sum + e.tokens, 0);
+    state.summary = fold.summary;
+    state.summaryTokens = fold.summaryTokens;
+    return true;
+  }
+
+  async forget(session: SessionRef): Promise<void> {
+    assertSessionRef(session);
+    const previous = this.liveSession(session.id);
+    // The mark: an empty session with the next generation, living long enough to outlast replies
+    // in flight, exactly as the Redis store leaves a hash holding only `gen`.
+    this.sessions.set(session.id, {
+      generation: (previous?.generation ?? 0) + 1,
+      seq: 0,
+      summary: '',
+      summaryTokens: 0,
+      tokens: 0,
+      dropped: 0,
+      entries: [],
+      expiresAt: this.now() + FORGET_MARK_SECONDS * 1000,
+    });
+    this.liveUser(session)?.sessions.delete(session.id);
+  }
+
+  async forgetUser(platform: string, userId: string): Promise<number> {
+    const probe = { platform, userId, id: `${platform}:u${userId}` };
+    assertSessionRef(probe);
+    const user = this.liveUser(probe) ?? this.newUser(probe);
+    const now = this.now();
+    let live = 0;
+    for (const [id, expiresAt] of user.sessions) {
+      if (expiresAt > now) live += 1;
+      this.sessions.delete(id);
+    }
+    user.sessions.clear();
+    user.generation += 1;
+    user.generationExpiresAt = now + FORGET_MARK_SECONDS * 1000;
+    return live;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+  }
+
+  /** Number of sessions held, marks included; for tests and the benchmark. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Drops everything expired. Runs on a timer; public so tests need not wait for it. */
+  sweep(): void {
+    const now = this.now();
+    for (const [id, state] of this.sessions) if (state.expiresAt <= now) this.sessions.delete(id);
+    for (const [key, user] of this.users) {
+      for (const [id, expiresAt] of user.sessions) if (expiresAt <= now) user.sessions.delete(id);
+      if (user.sessions.size === 0 && user.generationExpiresAt <= now) this.users.delete(key);
+    }
+  }
+
+  private generationsOf(session: SessionRef): Generations {
+    const user = this.liveUser(session);
+    const userGeneration = user && user.generationExpiresAt > this.now() ? user.generation : 0;
+    return { session: this.liveSession(session.id)?.generation ?? 0, user: userGeneration };
+  }
+
+  private liveSession(id: string): SessionState | undefined {
+    const state = this.sessions.get(id);
+    if (state && state.expiresAt <= this.now()) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    return state;
+  }
+
+  private liveUser(session: Pick<SessionRef, 'platform' | 'userId'>): UserState | undefined {
+    return this.users.get(`${session.platform}:${session.userId}`);
+  }
+
+  private newUser(session: Pick<SessionRef, 'platform' | 'userId'>): UserState {
+    const user: UserState = { sessions: new Map(), generation: 0, generationExpiresAt: 0 };
+    this.users.set(`${session.platform}:${session.userId}`, user);
+    return user;
+  }
+}
+
+function stale(): AppendResult {
+  return { status: 'stale', totalTokens: 0, messageCount: 0, dropped: 0 };
+}

@@ -1,0 +1,110 @@
+import type { StoredMessage } from '@langchain/core/messages';
+import type { SessionRef } from '../core/types.js';
+
+/**
+ * The memory port. Two implementations (Redis and in-process) pass one contract suite
+ * (test/memory/memory-store-contract.ts), so the embedded default behaves like production.
+ *
+ * Per session it keeps the recent messages verbatim (LangChain stored-message JSON, each with its
+ * token count and a sequence ID) and metadata: the running summary, the token total of the list,
+ * and a generation that `forget` bumps so a reply in flight cannot write its turn back.
+ */
+export interface MemoryStore {
+  /** Everything the core needs for one turn, in one round trip. */
+  load(session: SessionRef): Promise<SessionMemory>;
+  /**
+   * Appends the messages of one turn atomically (one round trip) if neither the session nor the
+   * user was forgotten since `expect` was loaded; refreshes the TTL of every key of the session
+   * and enforces the hard cap by dropping the oldest messages (never the ones just added).
+   */
+  appendTurn(
+    session: SessionRef,
+    expect: Generations,
+    messages: readonly NewMessage[],
+  ): Promise<AppendResult>;
+  /**
+   * Replaces the summary and removes exactly the folded messages, atomically, only if they are
+   * still at the head of the list and the generations are unchanged. False means nothing changed.
+   */
+  commitSummary(session: SessionRef, fold: SummaryFold): Promise<boolean>;
+  /** Removes the session's memory; turns in flight for it are not written afterwards. */
+  forget(session: SessionRef): Promise<void>;
+  /** Removes every session of the user on that platform; returns how many there were. */
+  forgetUser(platform: string, userId: string): Promise<number>;
+  /** Resolves when the store can serve requests (e.g. scripts loaded); safe to call twice. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Generations {
+  readonly session: number;
+  readonly user: number;
+}
+
+export interface StoredEntry {
+  /** Sequence number within the session, strictly increasing; identifies the message. */
+  readonly id: number;
+  readonly tokens: number;
+  readonly message: StoredMessage;
+}
+
+export interface SessionMemory {
+  readonly summary: string;
+  readonly summaryTokens: number;
+  readonly entries: readonly StoredEntry[];
+  /** Sum of `entries[].tokens`. */
+  readonly totalTokens: number;
+  readonly generations: Generations;
+  /** Messages dropped by the hard cap without being summarised (summaries kept failing). */
+  readonly dropped: number;
+}
+
+export interface NewMessage {
+  readonly message: StoredMessage;
+  readonly tokens: number;
+}
+
+export interface AppendResult {
+  /** `stale`: the session or user was forgotten meanwhile, nothing was written. */
+  readonly status: 'written' | 'stale';
+  readonly totalTokens: number;
+  readonly messageCount: number;
+  /** Oldest messages removed by the hard cap in this write. */
+  readonly dropped: number;
+}
+
+export interface SummaryFold {
+  readonly expect: Generations;
+  /** ID of the first (oldest) folded message; it must still be at the head of the list. */
+  readonly firstId: number;
+  /** Number of messages folded, from the head. */
+  readonly count: number;
+  readonly summary: string;
+  readonly summaryTokens: number;
+}
+
+/** Limits every store applies the same way. */
+export interface MemoryPolicy {
+  /** Idle expiry of a session, refreshed by every turn; 0 keeps memory until forgotten. */
+  readonly ttlSeconds: number;
+  /**
+   * Hard cap of the verbatim list, whatever the summariser does. Summaries normally keep the list
+   * near the token window; this bound only bites when summarising keeps failing.
+   */
+  readonly maxTokens: number;
+  readonly maxMessages: number;
+}
+
+/**
+ * How long the mark left by `forget` lives. It only has to outlast a reply in flight (bounded by
+ * the model's time budget), so a day is ample and forgotten sessions leave nothing for long.
+ */
+export const FORGET_MARK_SECONDS = 86_400;
+
+export function hardCapFor(windowTokens: number): Pick<MemoryPolicy, 'maxTokens' | 'maxMessages'> {
+  return { maxTokens: windowTokens * 4, maxMessages: 400 };
+}
+
+export function emptyMemory(generations: Generations): SessionMemory {
+  return { summary: '', summaryTokens: 0, entries: [], totalTokens: 0, generations, dropped: 0 };
+}

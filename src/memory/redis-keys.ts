@@ -1,0 +1,42 @@
+import type { SessionRef } from '../core/types.js';
+
+/**
+ * Key layout. Every key of a user shares the hash tag `{<platform>:<user>}`, so one session's keys
+ * and the user's index of sessions live in one Redis Cluster slot and a single script can change
+ * them atomically.
+ *
+ *   <prefix>:{<platform>:<user>}:s:<session>:meta   hash: summary, tokens, gen, seq, …
+ *   <prefix>:{<platform>:<user>}:s:<session>:msgs   list: {"id","t","m"} JSON per message
+ *   <prefix>:{<platform>:<user>}:sessions           sorted set: session IDs by expiry time
+ *   <prefix>:{<platform>:<user>}:gen                user generation, bumped by forgetting all
+ */
+export interface SessionKeys {
+  readonly meta: string;
+  readonly messages: string;
+  readonly index: string;
+  readonly userGeneration: string;
+}
+
+const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+export function assertKeyPrefix(prefix: string): void {
+  if (!PREFIX.test(prefix)) {
+    throw new Error(
+      `invalid key prefix ${JSON.stringify(prefix)}: use 1-64 letters, digits, '_', '.', ':' or '-'`,
+    );
+  }
+}
+
+export function userKeyBase(prefix: string, platform: string, userId: string): string {
+  return `${prefix}:{${platform}:${userId}}`;
+}
+
+export function sessionKeys(prefix: string, session: SessionRef): SessionKeys {
+  const base = userKeyBase(prefix, session.platform, session.userId);
+  return {
+    meta: `${base}:s:${session.id}:meta`,
+    messages: `${base}:s:${session.id}:msgs`,
+    index: `${base}:sessions`,
+    userGeneration: `${base}:gen`,
+  };
+}

@@ -1,0 +1,10 @@
+-- Removes one session's memory and leaves a mark with the next generation, so a reply in
+-- flight for it is not written back.
+-- KEYS[1] meta, KEYS[2] messages, KEYS[3] user's session index
+-- ARGV[1] session ID, ARGV[2] lifetime of the mark in seconds
+local gen = tonumber(redis.call('HGET', KEYS[1], 'gen') or '0') + 1
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('HSET', KEYS[1], 'gen', gen)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+return gen

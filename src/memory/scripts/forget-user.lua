@@ -1,0 +1,17 @@
+-- Removes every session of one user and bumps the user's generation, so no reply in flight for
+-- any of them (even a first turn, not yet indexed) is written back.
+-- KEYS[1] user's session index, KEYS[2] user generation
+-- ARGV[1] key base of the user (the session keys share its hash tag, hence its slot),
+-- ARGV[2] lifetime of the generation mark in seconds
+-- Returns the number of sessions that had not expired
+local base = ARGV[1]
+local now = redis.call('TIME')
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local live = redis.call('ZCOUNT', KEYS[1], nowMs, '+inf')
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  redis.call('DEL', base .. ':s:' .. id .. ':meta', base .. ':s:' .. id .. ':msgs')
+end
+redis.call('DEL', KEYS[1])
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return live
