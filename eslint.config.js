@@ -4,20 +4,31 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 /** Libraries that only adapters (platforms/) and the Redis store (memory/) may import. */
-const platformAndStorageLibraries = ['ioredis', 'discord.js', '@discordjs/*', 'grammy', '@grammyjs/*'];
+const platformAndStorageLibraries = [
+  'ioredis',
+  'discord.js',
+  '@discordjs/*',
+  'grammy',
+  '@grammyjs/*',
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -28,8 +39,20 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: platformAndStorageLibraries, message: 'core/ must not import platform libraries or ioredis; inject what it needs.' },
-            { group: ['**/platforms/**', '**/memory/redis-*', '**/main.js', '**/config.js', '**/http/**'], message: 'core/ depends on ports, not on adapters or wiring.' },
+            {
+              group: platformAndStorageLibraries,
+              message: 'core/ must not import platform libraries or ioredis; inject what it needs.',
+            },
+            {
+              group: [
+                '**/platforms/**',
+                '**/memory/redis-*',
+                '**/main.js',
+                '**/config.js',
+                '**/http/**',
+              ],
+              message: 'core/ depends on ports, not on adapters or wiring.',
+            },
           ],
         },
       ],
@@ -41,7 +64,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['discord.js', '@discordjs/*', 'grammy', '@grammyjs/*', '**/platforms/**'], message: 'memory/ must not know platforms.' }] },
+        {
+          patterns: [
+            {
+              group: ['discord.js', '@discordjs/*', 'grammy', '@grammyjs/*', '**/platforms/**'],
+              message: 'memory/ must not know platforms.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -50,7 +80,14 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/config.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts only.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through src/config.ts only.',
+        },
+      ],
     },
   },
   {

@@ -81,8 +81,7 @@ export class ConversationService {
       throw error;
     }
     if (outcome.totalTokens > this.deps.settings.windowTokens) {
-      // After the caller has the answer: the summary never delays a reply.
-      setImmediate(() => this.summarizeInBackground(turn.session));
+      this.summarizeInBackground(turn.session);
     }
     return outcome.reply;
   }
@@ -226,7 +225,9 @@ export class ConversationService {
   /** One summary at a time per session; a failure keeps the messages for the next attempt. */
   private summarizeInBackground(session: SessionRef): void {
     if (this.summaries.has(session.id) || this.shutdown.signal.aborted) return;
-    const run = this.summarizeOnce(session)
+    // Starts after the caller has the answer (next macrotask): a summary never delays a reply.
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.summarizeOnce(session))
       .catch((error: unknown) => {
         this.events.summaryFailed?.(session, error);
         this.log.warn({ err: error, session: session.id }, 'summary failed; will retry later');

@@ -1,0 +1,34 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { pino } from 'pino';
+import { ConversationService, type ConversationSettings } from '../../src/core/conversation.js';
+import { TiktokenCounter } from '../../src/core/token-counter.js';
+import type { MemoryStore } from '../../src/memory/memory-store.js';
+
+/** One tokenizer for the whole test file: building the ranks takes about a second. */
+export const tokens = new TiktokenCounter();
+
+export const silentLogger = pino({ level: 'silent' });
+
+export const SETTINGS: ConversationSettings = {
+  systemPrompt: 'You are a test bot.',
+  windowTokens: 2000,
+  summaryMaxTokens: 400,
+  maxInputChars: 4000,
+  model: { timeoutMs: 5000, maxRetries: 2, baseDelayMs: 10 },
+};
+
+export function makeService(params: {
+  store: MemoryStore;
+  chatModel: BaseChatModel;
+  summaryModel?: BaseChatModel;
+  settings?: Partial<ConversationSettings>;
+}): ConversationService {
+  return new ConversationService({
+    store: params.store,
+    chatModel: params.chatModel,
+    summaryModel: params.summaryModel,
+    tokens,
+    logger: silentLogger,
+    settings: { ...SETTINGS, ...params.settings },
+  });
+}
