@@ -21,12 +21,7 @@ function integer(min: number, max: number, fallback: number, unit = '') {
       .string()
       .regex(/^\s*-?\d+\s*$/, `must be a whole number${unit}`)
       .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(min, `must be at least ${min}${unit}`)
-          .max(max, `must be at most ${max}${unit}`),
-      )
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
       .default(fallback),
   );
 }
@@ -118,7 +113,9 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET = /KEY|TOKEN|SECRET|PASSWORD/;
+/** Values never echoed in errors; URLs are echoed without their credentials. */
+const SECRET = /(_KEY|_TOKEN|_SECRET|_PASSWORD)$/;
+const hideCredentials = (value: string) => value.replace(/\/\/[^/@\s]*@/, '//***@');
 
 /** Parses an environment (pure; `readConfig` gives it `process.env` after loading `.env`). */
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -129,7 +126,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         const name = String(issue.path[0]);
         const value = env[name];
         const shown =
-          value === undefined || SECRET.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+          value === undefined || SECRET.test(name)
+            ? ''
+            : ` (got ${JSON.stringify(hideCredentials(value))})`;
         return `${name} ${issue.message}${shown}`;
       }),
     );

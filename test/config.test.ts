@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.js';
+
+const minimal = { OPENAI_API_KEY: 'sk-test-secret' };
+
+function problems(env: Record<string, string>): string {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig(minimal);
+    expect(config).toMatchObject({
+      openai: { apiKey: 'sk-test-secret', baseURL: undefined },
+      llm: { model: 'gpt-4o-mini', temperature: 0.7, timeoutMs: 25_000, maxRetries: 2 },
+      redis: { url: undefined, keyPrefix: 'chatmem' },
+      memory: { ttlSeconds: 604_800, windowTokens: 2000, summaryMaxTokens: 400 },
+      maxInputChars: 4000,
+      logLevel: 'info',
+    });
+    expect(config.systemPrompt.length).toBeGreaterThan(20);
+  });
+
+  it('reads every variable', () => {
+    const config = parseConfig({
+      OPENAI_BASE_URL: 'http://localhost:11434/v1',
+      LLM_MODEL: 'llama3.2',
+      LLM_TEMPERATURE: '0.2',
+      LLM_TIMEOUT_MS: '15000',
+      LLM_MAX_RETRIES: '0',
+      SYSTEM_PROMPT: 'Be brief.',
+      REDIS_URL: 'redis://redis:6379/2',
+      REDIS_KEY_PREFIX: 'bot-a',
+      MEMORY_TTL_SECONDS: '0',
+      MEMORY_WINDOW_TOKENS: '3000',
+      SUMMARY_MAX_TOKENS: '300',
+      MAX_INPUT_CHARS: '1000',
+      LOG_LEVEL: 'DEBUG',
+    });
+    expect(config).toEqual({
+      openai: { apiKey: undefined, baseURL: 'http://localhost:11434/v1' },
+      llm: { model: 'llama3.2', temperature: 0.2, timeoutMs: 15000, maxRetries: 0 },
+      systemPrompt: 'Be brief.',
+      redis: { url: 'redis://redis:6379/2', keyPrefix: 'bot-a' },
+      memory: { ttlSeconds: 0, windowTokens: 3000, summaryMaxTokens: 300 },
+      maxInputChars: 1000,
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(parseConfig({ ...minimal, REDIS_URL: '', MEMORY_TTL_SECONDS: ' ' })).toMatchObject({
+      redis: { url: undefined },
+      memory: { ttlSeconds: 604_800 },
+    });
+  });
+
+  it('names each malformed variable, the rule and the value', () => {
+    const message = problems({
+      ...minimal,
+      MEMORY_TTL_SECONDS: 'a week',
+      MEMORY_WINDOW_TOKENS: '-5',
+      LOG_LEVEL: 'loud',
+      REDIS_URL: 'localhost:6379',
+      LLM_TEMPERATURE: '3',
+    });
+    expect(message).toContain(
+      'MEMORY_TTL_SECONDS must be a whole number of seconds (0 = never expire) (got "a week")',
+    );
+    expect(message).toContain('MEMORY_WINDOW_TOKENS must be at least 100 (got "-5")');
+    expect(message).toContain(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    );
+    expect(message).toContain(
+      'REDIS_URL must be a URL like redis://localhost:6379 (got "localhost:6379")',
+    );
+    expect(message).toContain('LLM_TEMPERATURE must be at most 2 (got "3")');
+    expect(message).toContain('Fix these in .env');
+  });
+
+  it('never repeats a secret in an error', () => {
+    const message = problems({ OPENAI_API_KEY: 'sk-test-secret', OPENAI_BASE_URL: 'not a url' });
+    expect(message).toContain('OPENAI_BASE_URL');
+    expect(message).not.toContain('sk-test-secret');
+    const url = problems({ ...minimal, REDIS_URL: 'http://user:hunter2@redis:6379' });
+    expect(url).toContain('(got "http://***@redis:6379")');
+    expect(url).not.toContain('hunter2');
+  });
+
+  it('explains the two ways to configure a model when neither is given', () => {
+    const message = problems({});
+    expect(message).toContain('OPENAI_API_KEY');
+    expect(message).toContain('OPENAI_BASE_URL=http://localhost:11434/v1');
+    expect(message).toMatch(/Ollama/);
+  });
+
+  it('accepts a base URL without a key (local servers)', () => {
+    expect(
+      parseConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' }).openai.apiKey,
+    ).toBeUndefined();
+  });
+
+  it('refuses a summary cap larger than the window', () => {
+    expect(
+      problems({ ...minimal, MEMORY_WINDOW_TOKENS: '500', SUMMARY_MAX_TOKENS: '600' }),
+    ).toContain('SUMMARY_MAX_TOKENS (600) must not exceed MEMORY_WINDOW_TOKENS (500)');
+  });
+});
