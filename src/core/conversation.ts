@@ -57,6 +57,7 @@ export class ConversationService {
   private readonly summaries = new Map<string, Promise<void>>();
   private readonly shutdown = new AbortController();
   private readonly log: Logger;
+  private closing = false;
   events: ConversationEvents = {};
 
   constructor(private readonly deps: ConversationDeps) {
@@ -156,8 +157,6 @@ export class ConversationService {
       this.shutdown.abort();
     }
   }
-
-  private closing = false;
 
   private validate(turn: Turn): string {
     assertSessionRef(turn.session);

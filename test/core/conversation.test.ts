@@ -1,7 +1,9 @@
+import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationService } from '../../src/core/conversation.js';
 import {
   InputRejectedError,
+  MemoryUnavailableError,
   ModelError,
   SessionBusyError,
   TurnAbortedError,
@@ -74,6 +76,31 @@ describe('ConversationService', () => {
     expect(userMessageFor(error)).not.toContain('upstream');
     expect(await service.memory(ann)).toMatchObject({ messageCount: 0 });
     expect(model.prompts.length).toBe(3); // first try + 2 retries
+  });
+
+  it('apologises when memory cannot be read, without calling the model', async () => {
+    const broken = Object.assign(Object.create(store) as InMemoryMemoryStore, {
+      load: () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379')),
+    });
+    const withBroken = makeService({ store: broken, chatModel: model });
+    const error = await withBroken.reply({ session: ann, text: 'hello' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MemoryUnavailableError);
+    expect(userMessageFor(error)).toBe(
+      'Sorry, I cannot reach my memory right now. Please try again in a moment.',
+    );
+    expect(model.prompts).toHaveLength(0);
+  });
+
+  it('still answers when the memory write fails, reporting the turn as not remembered', async () => {
+    const broken = Object.assign(Object.create(store) as InMemoryMemoryStore, {
+      appendTurn: () =>
+        Promise.reject(new Error('READONLY You can not write against a read only replica')),
+    });
+    const withBroken = makeService({ store: broken, chatModel: model });
+    await expect(withBroken.reply({ session: ann, text: 'hello' })).resolves.toMatchObject({
+      text: 'echo: hello',
+      remembered: false,
+    });
   });
 
   it('streams the answer as deltas and stores the whole of it', async () => {
@@ -155,6 +182,24 @@ describe('ConversationService', () => {
       TurnAbortedError,
     );
     expect((await store.load(ann)).entries).toHaveLength(0);
+  });
+
+  it('works with LangChain’s own FakeListChatModel, streamed and not', async () => {
+    const fake = new FakeListChatModel({ responses: ['Hello Ann!', 'You are Ann.'] });
+    const withFake = makeService({ store, chatModel: fake });
+    const deltas: string[] = [];
+    const first = await withFake.reply(
+      { session: ann, text: 'I am Ann' },
+      { onDelta: (d) => deltas.push(d) },
+    );
+    expect(first.text).toBe('Hello Ann!');
+    expect(deltas.join('')).toBe('Hello Ann!');
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(await withFake.reply({ session: ann, text: 'Who am I?' })).toMatchObject({
+      text: 'You are Ann.',
+    });
+    expect(await withFake.memory(ann)).toMatchObject({ messageCount: 4 });
+    await withFake.close();
   });
 
   it('tells the model who it talks to, and where', async () => {
