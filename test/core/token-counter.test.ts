@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { tokens } from '../support/core.js';
+
+describe('TiktokenCounter', () => {
+  it('counts like the o200k_base tokenizer on ordinary text', () => {
+    expect(tokens.countText('')).toBe(0);
+    expect(tokens.countText('hello world')).toBe(2);
+    expect(tokens.countText('The quick brown fox jumps over the lazy dog.')).toBe(10);
+  });
+
+  it('stays fast on long runs without spaces (no quadratic blow-up), with a close count', () => {
+    const start = performance.now();
+    const count = tokens.countText('x'.repeat(16_000));
+    const base64 = tokens.countText(
+      Buffer.from(Array.from({ length: 12_000 }, (_, i) => i % 256)).toString('base64'),
+    );
+    // Unsliced, the first of these takes about 45 s; sliced, a few milliseconds.
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(count).toBeGreaterThan(1500);
+    expect(count).toBeLessThan(2500);
+    expect(base64).toBeGreaterThan(5000);
+  });
+
+  it('truncates to a token budget, keeping a prefix of the text', () => {
+    const text = 'one two three four five six seven eight nine ten';
+    const cut = tokens.truncate(text, 3);
+    expect(tokens.countText(cut)).toBeLessThanOrEqual(3);
+    expect(text.startsWith(cut)).toBe(true);
+    expect(tokens.truncate('a'.repeat(500), 10).length).toBeGreaterThan(0);
+  });
+});
