@@ -56,6 +56,21 @@ function optionalUrl(protocols: string[], example: string) {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+function boolean(fallback: boolean) {
+  return z.preprocess(
+    (v) => {
+      const value = unsetIfEmpty(v);
+      return typeof value === 'string' ? value.trim().toLowerCase() : value;
+    },
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+        error: 'must be true or false',
+      })
+      .transform((v) => ['true', '1', 'yes', 'on'].includes(v))
+      .default(fallback),
+  );
+}
+
 const schema = z.object({
   OPENAI_API_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
   OPENAI_BASE_URL: optionalUrl(['http:', 'https:'], 'http://localhost:11434/v1'),
@@ -76,6 +91,43 @@ const schema = z.object({
   MEMORY_WINDOW_TOKENS: integer(100, 1_000_000, 2000, ' of tokens'),
   SUMMARY_MAX_TOKENS: integer(50, 100_000, 400, ' of tokens'),
   MAX_INPUT_CHARS: integer(1, 1_000_000, 4000, ' of characters'),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(
+        /^\d+:[A-Za-z0-9_-]+$/,
+        'must look like 123456789:ABC-DEF… (the token from @BotFather)',
+      )
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: z.preprocess(
+    unsetIfEmpty,
+    optionalUrl(['http:', 'https:'], 'https://api.telegram.org').default(
+      'https://api.telegram.org',
+    ),
+  ),
+  TELEGRAM_WEBHOOK_URL: optionalUrl(
+    ['https:', 'http:'],
+    'https://bot.example.com/telegram/webhook',
+  ),
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '_' or '-'")
+      .optional(),
+  ),
+  STREAM_REPLIES: boolean(true),
+  HTTP_PORT: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a port number')
+      .transform(Number)
+      .pipe(z.number().max(65_535, 'must be at most 65535'))
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof unsetIfEmpty(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -101,6 +153,17 @@ export interface Config {
   };
   readonly maxInputChars: number;
   readonly logLevel: LogLevel;
+  /** Show answers while they are generated (message edits on the platforms). */
+  readonly streamReplies: boolean;
+  /** Set when TELEGRAM_BOT_TOKEN is. */
+  readonly telegram?: {
+    readonly token: string;
+    readonly apiRoot: string;
+    /** Webhook mode; the secret defaults to one derived from the token, the same on every replica. */
+    readonly webhook?: { readonly url: string; readonly secret?: string };
+  };
+  /** The HTTP server (webhooks, health); unset means none unless a webhook needs it (8080). */
+  readonly httpPort?: number;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +228,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     maxInputChars: e.MAX_INPUT_CHARS,
     logLevel: e.LOG_LEVEL,
+    streamReplies: e.STREAM_REPLIES,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+          webhook: e.TELEGRAM_WEBHOOK_URL
+            ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET }
+            : undefined,
+        }
+      : undefined,
+    httpPort: e.HTTP_PORT ?? (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_URL ? 8080 : undefined),
   };
 }
 

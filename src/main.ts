@@ -1,18 +1,25 @@
+import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConfigError, readConfig, type Config } from './config.js';
 import { ConversationService } from './core/conversation.js';
 import { TiktokenCounter } from './core/token-counter.js';
+import { startHttpServer, type HttpRoutes, type RunningHttpServer } from './http/http-server.js';
 import { createChatModel } from './llm/chat-model.js';
 import { createLogger } from './logger.js';
 import { InMemoryMemoryStore } from './memory/in-memory-store.js';
 import { hardCapFor, type MemoryStore } from './memory/memory-store.js';
 import { RedisMemoryStore } from './memory/redis-memory-store.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
+import { TelegramPlatform, TelegramStartError } from './platforms/telegram/telegram-platform.js';
 
 /** How long in-flight turns may take to finish on shutdown before they are abandoned. */
 const SHUTDOWN_GRACE_MS = 10_000;
+const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
 
 function createStore(config: Config, logger: Logger): { store: MemoryStore; redis?: Redis } {
   const policy = {
@@ -47,6 +54,32 @@ function createStore(config: Config, logger: Logger): { store: MemoryStore; redi
   };
 }
 
+function createTelegram(
+  config: Config,
+  service: ConversationService,
+  logger: Logger,
+): TelegramPlatform | undefined {
+  const telegram = config.telegram;
+  if (!telegram) return undefined;
+  const bot = new Bot(telegram.token, { client: { apiRoot: telegram.apiRoot } });
+  // 429 (retry_after) and 5xx are retried; a wait over a minute fails the call instead.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  return new TelegramPlatform({
+    bot,
+    service,
+    logger,
+    streamReplies: config.streamReplies,
+    memoryTtlSeconds: config.memory.ttlSeconds,
+    webhook: telegram.webhook && {
+      url: telegram.webhook.url,
+      // Derived from the token when not given, so every replica sets and checks the same secret.
+      secret:
+        telegram.webhook.secret ??
+        createHash('sha256').update(`webhook:${telegram.token}`).digest('hex'),
+    },
+  });
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -57,8 +90,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  // The terminal chat is the only platform of this release; platform adapters come next.
-  const terminal = true;
+  const terminal = !config.telegram;
+  // In the terminal chat, stdout is the conversation: logs go to stderr.
   const logger = createLogger({ level: config.logLevel, destination: terminal ? 2 : 1 });
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
@@ -90,17 +123,63 @@ async function main(): Promise<void> {
     },
   });
 
+  const telegram = createTelegram(config, service, logger);
+  let http: RunningHttpServer | undefined;
+
   let stopping: Promise<void> | undefined;
   const stop = (reason: string) =>
     (stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
-      await service.close(SHUTDOWN_GRACE_MS);
+      // Stop intake and let turns in flight finish (abandoned after the grace period).
+      await Promise.all([telegram?.stop(), service.close(SHUTDOWN_GRACE_MS)]);
+      await http?.close();
       await store.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
+      logger.info('stopped');
       logger.flush();
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stop(signal).then(() => process.exit(0)));
+  }
+
+  if (config.httpPort !== undefined) {
+    const routes: Record<string, HttpRoutes[string]> = {
+      'GET /healthz': () => ({ status: 200, body: 'ok\n' }),
+    };
+    if (telegram && config.telegram?.webhook) {
+      routes[`POST ${new URL(config.telegram.webhook.url).pathname || TELEGRAM_WEBHOOK_PATH}`] = (
+        request,
+        body,
+      ) => {
+        let update: Update;
+        try {
+          update = JSON.parse(body.toString('utf8')) as Update;
+        } catch {
+          return { status: 400, body: 'bad json\n' };
+        }
+        const secret = request.headers['x-telegram-bot-api-secret-token'];
+        const accepted = telegram.handleWebhook(
+          update,
+          typeof secret === 'string' ? secret : undefined,
+        );
+        return accepted ? { status: 200, body: '' } : { status: 401, body: 'unauthorized\n' };
+      };
+    }
+    http = await startHttpServer({ port: config.httpPort, routes, logger });
+    logger.info({ port: http.port }, 'http server listening');
+  }
+
+  if (telegram) {
+    try {
+      await telegram.start();
+    } catch (error) {
+      const message = error instanceof TelegramStartError ? error.message : String(error);
+      logger.fatal({ err: { message } }, 'telegram failed to start');
+      process.stderr.write(`${message}\n`);
+      await stop('start-up failed');
+      process.exit(1);
+    }
+    return;
   }
 
   const platform = new ConsolePlatform({

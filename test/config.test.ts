@@ -51,7 +51,39 @@ describe('configuration', () => {
       memory: { ttlSeconds: 0, windowTokens: 3000, summaryMaxTokens: 300 },
       maxInputChars: 1000,
       logLevel: 'debug',
+      streamReplies: true,
+      telegram: undefined,
+      httpPort: undefined,
     });
+  });
+
+  it('reads the Telegram settings, and serves HTTP on 8080 for a webhook by default', () => {
+    const token = '123456:ABC-def_ghi';
+    expect(parseConfig({ ...minimal, TELEGRAM_BOT_TOKEN: token })).toMatchObject({
+      telegram: { token, apiRoot: 'https://api.telegram.org', webhook: undefined },
+      httpPort: undefined,
+    });
+    const webhook = parseConfig({
+      ...minimal,
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
+      TELEGRAM_WEBHOOK_SECRET: 's3cret',
+      STREAM_REPLIES: 'off',
+    });
+    expect(webhook).toMatchObject({
+      telegram: {
+        apiRoot: 'http://127.0.0.1:8081',
+        webhook: { url: 'https://bot.example.com/telegram/webhook', secret: 's3cret' },
+      },
+      streamReplies: false,
+      httpPort: 8080,
+    });
+    expect(
+      problems({ ...minimal, TELEGRAM_BOT_TOKEN: 'not a token', STREAM_REPLIES: 'maybe' }),
+    ).toMatch(
+      /TELEGRAM_BOT_TOKEN must look like 123456789:ABC-DEF… \(the token from @BotFather\)\n.*STREAM_REPLIES must be true or false \(got "maybe"\)/s,
+    );
   });
 
   it('treats empty values as unset', () => {

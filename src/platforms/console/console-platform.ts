@@ -5,6 +5,7 @@ import type { ConversationService } from '../../core/conversation.js';
 import { userMessageFor } from '../../core/errors.js';
 import { consoleSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
+import { describeMemory } from '../shared/replies.js';
 
 export interface ConsolePlatformOptions {
   readonly service: ConversationService;
@@ -134,15 +135,4 @@ export class ConsolePlatform {
     const prefix = this.options.interactive ? 'bot › ' : '';
     this.options.output.write(`${prefix}${text}\n\n`);
   }
-}
-
-export function describeMemory(memory: {
-  summary: string;
-  messageCount: number;
-  messageTokens: number;
-}): string {
-  if (!memory.summary && memory.messageCount === 0)
-    return 'I do not remember anything of this conversation yet.';
-  const recent = `${memory.messageCount} recent message${memory.messageCount === 1 ? '' : 's'} (${memory.messageTokens} tokens) kept word for word.`;
-  return memory.summary ? `What I remember: ${memory.summary}\n${recent}` : recent;
 }

@@ -1,0 +1,127 @@
+import type { Message, MessageEntity, UserFromGetMe } from 'grammy/types';
+import { telegramSession } from '../../core/session-id.js';
+import type { SessionRef } from '../../core/types.js';
+
+/** Where an answer goes: the chat, the forum topic, and the message it replies to. */
+export interface TelegramTarget {
+  readonly chatId: number;
+  readonly threadId?: number;
+  readonly replyTo: number;
+}
+
+export type Inbound =
+  | {
+      readonly kind: 'turn';
+      readonly session: SessionRef;
+      readonly text: string;
+      readonly authorName: string;
+      readonly target: TelegramTarget;
+    }
+  /** A photo, sticker, voice message… in a private chat: answered with a short notice. */
+  | { readonly kind: 'not-text'; readonly target: TelegramTarget }
+  | { readonly kind: 'ignore'; readonly reason: string };
+
+const MEDIA_KEYS = [
+  'photo',
+  'sticker',
+  'voice',
+  'video',
+  'video_note',
+  'audio',
+  'document',
+  'animation',
+  'location',
+  'venue',
+  'contact',
+  'poll',
+  'dice',
+  'story',
+] as const;
+
+/** The session of a message's author in its chat (and forum topic, when the chat has topics). */
+export function sessionOf(
+  message: Pick<Message, 'chat' | 'from' | 'message_thread_id' | 'is_topic_message'>,
+): SessionRef | undefined {
+  if (!message.from) return undefined;
+  return telegramSession({
+    chatId: message.chat.id,
+    userId: message.from.id,
+    topicId: topicOf(message),
+  });
+}
+
+export function targetOf(
+  message: Pick<Message, 'chat' | 'message_id' | 'message_thread_id' | 'is_topic_message'>,
+): TelegramTarget {
+  return { chatId: message.chat.id, threadId: topicOf(message), replyTo: message.message_id };
+}
+
+function topicOf(
+  message: Pick<Message, 'message_thread_id' | 'is_topic_message'>,
+): number | undefined {
+  return message.is_topic_message ? message.message_thread_id : undefined;
+}
+
+/**
+ * Decides what a message means for the bot, with no network: a turn (with the bot's mention
+ * stripped), a "text only" notice, or nothing. In private chats every text is a turn; in groups
+ * only a mention of the bot, a text mention of it, or a reply to one of its messages. Commands
+ * are handled before this is called.
+ */
+export function classifyMessage(message: Message, me: UserFromGetMe): Inbound {
+  const from = message.from;
+  if (!from) return { kind: 'ignore', reason: 'no author' };
+  if (from.is_bot) return { kind: 'ignore', reason: 'from a bot' };
+  const isPrivate = message.chat.type === 'private';
+  const text = message.text;
+  if (text === undefined) {
+    const hasMedia = MEDIA_KEYS.some((key) => key in message);
+    if (isPrivate && hasMedia) return { kind: 'not-text', target: targetOf(message) };
+    return { kind: 'ignore', reason: hasMedia ? 'media in a group' : 'service message' };
+  }
+  if (message.chat.type === 'channel') return { kind: 'ignore', reason: 'channel' };
+
+  const entities = message.entities ?? [];
+  const ownMentions = entities.filter((entity) => isOwnMention(entity, text, me));
+  const repliesToBot =
+    message.reply_to_message?.from?.id === me.id &&
+    // In forum topics, a message "replies" to the topic's creation message when it replies to
+    // nothing; that is not a reply to the bot even if the bot created the topic.
+    !message.reply_to_message.forum_topic_created;
+  if (!isPrivate && ownMentions.length === 0 && !repliesToBot) {
+    return { kind: 'ignore', reason: 'not addressed to the bot' };
+  }
+  const session = sessionOf(message);
+  if (!session) return { kind: 'ignore', reason: 'no author' };
+  return {
+    kind: 'turn',
+    session,
+    text: stripEntities(text, ownMentions),
+    authorName:
+      [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || 'someone',
+    target: targetOf(message),
+  };
+}
+
+function isOwnMention(entity: MessageEntity, text: string, me: UserFromGetMe): boolean {
+  if (entity.type === 'text_mention') return entity.user.id === me.id;
+  if (entity.type !== 'mention') return false;
+  const mention = text.slice(entity.offset, entity.offset + entity.length);
+  return mention.toLowerCase() === `@${me.username.toLowerCase()}`;
+}
+
+/** Removes the given entities (UTF-16 offsets, as JavaScript strings count) and tidies spaces. */
+function stripEntities(text: string, entities: readonly MessageEntity[]): string {
+  let result = text;
+  for (const entity of [...entities].sort((a, b) => b.offset - a.offset)) {
+    const isTextMention = entity.type === 'text_mention';
+    // A text mention is the user's name written out; keep it readable, drop only @username.
+    if (isTextMention) continue;
+    result = result.slice(0, entity.offset) + result.slice(entity.offset + entity.length);
+  }
+  return result
+    .replace(/^[\s,:;.!-]+/, '')
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/[ \t]+([,.;:!?])/g, '$1')
+    .trim();
+}
