@@ -68,7 +68,7 @@ describe('classifyMessage', () => {
         chat: group,
         from: me,
         text: 'earlier',
-      } as Message['reply_to_message'],
+      } as unknown as Message['reply_to_message'],
     });
     expect(classifyMessage(reply, me)).toMatchObject({ kind: 'turn', text: 'and then?' });
   });
@@ -97,7 +97,7 @@ describe('classifyMessage', () => {
         chat: forum,
         from: me,
         forum_topic_created: { name: 't', icon_color: 1 },
-      } as Message['reply_to_message'],
+      } as unknown as Message['reply_to_message'],
     });
     expect(classifyMessage(topicStart, me)).toMatchObject({ kind: 'ignore' });
   });

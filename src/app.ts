@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { ConversationService } from './core/conversation.js';
+import { TiktokenCounter, type TokenCounter } from './core/token-counter.js';
+import { startHttpServer, type HttpRoutes, type RunningHttpServer } from './http/http-server.js';
+import { createChatModel } from './llm/chat-model.js';
+import { InMemoryMemoryStore } from './memory/in-memory-store.js';
+import { hardCapFor, type MemoryStore } from './memory/memory-store.js';
+import { RedisMemoryStore } from './memory/redis-memory-store.js';
+import { TelegramPlatform } from './platforms/telegram/telegram-platform.js';
+
+/** How long in-flight turns may take to finish on shutdown before they are abandoned. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * The composition root: builds every client and component from the configuration and wires
+ * them. `main.ts` adds the process concerns (signals, exit codes, the terminal); tests build the
+ * same app against local doubles.
+ */
+export interface App {
+  readonly service: ConversationService;
+  readonly telegram?: TelegramPlatform;
+  /** The HTTP server's port once started, when one is configured. */
+  readonly httpPort: number | undefined;
+  /** Starts the HTTP server and the platforms; throws a clear error when one cannot start. */
+  start(): Promise<void>;
+  /** Stops intake, lets turns in flight finish (abandoned after `graceMs`), closes clients. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface AppOptions {
+  /** One tokenizer can serve several apps (tests); building its ranks takes about a second. */
+  readonly tokens?: TokenCounter;
+}
+
+export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
+  const { store, redis } = createStore(config, logger);
+  const service = new ConversationService({
+    store,
+    chatModel: createChatModel(config),
+    // Summaries are cheaper and steadier with their own length cap and a low temperature.
+    summaryModel: createChatModel(config, {
+      maxTokens: config.memory.summaryMaxTokens,
+      temperature: 0.2,
+    }),
+    tokens: options.tokens ?? new TiktokenCounter(),
+    logger,
+    settings: {
+      systemPrompt: config.systemPrompt,
+      windowTokens: config.memory.windowTokens,
+      summaryMaxTokens: config.memory.summaryMaxTokens,
+      maxInputChars: config.maxInputChars,
+      model: { timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries },
+    },
+  });
+  const telegram = createTelegram(config, service, logger);
+  let http: RunningHttpServer | undefined;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    service,
+    telegram,
+    get httpPort() {
+      return http?.port;
+    },
+    async start() {
+      try {
+        await store.init();
+      } catch (error) {
+        logger.error({ err: error }, 'memory store not ready yet; turns will fail until it is');
+      }
+      if (config.httpPort !== undefined) {
+        http = await startHttpServer({
+          port: config.httpPort,
+          routes: routes(config, telegram),
+          logger,
+        });
+        logger.info({ port: http.port }, 'http server listening');
+      }
+      await telegram?.start();
+    },
+    stop(graceMs = SHUTDOWN_GRACE_MS) {
+      return (stopping ??= (async () => {
+        await Promise.all([telegram?.stop(), service.close(graceMs)]);
+        await http?.close();
+        await store.close();
+        if (redis) await redis.quit().catch(() => redis.disconnect());
+      })());
+    },
+  };
+}
+
+function createStore(config: Config, logger: Logger): { store: MemoryStore; redis?: Redis } {
+  const policy = {
+    ttlSeconds: config.memory.ttlSeconds,
+    ...hardCapFor(config.memory.windowTokens),
+  };
+  if (!config.redis.url) {
+    logger.warn(
+      'REDIS_URL is not set: using the embedded in-process memory store; memory is lost on restart',
+    );
+    return { store: new InMemoryMemoryStore(policy) };
+  }
+  const redis = new Redis(config.redis.url, {
+    connectTimeout: 5000,
+    maxRetriesPerRequest: 2,
+    // Reconnect forever with a capped back-off; turns fail fast meanwhile with a polite apology.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+  });
+  let lastErrorLog = 0;
+  redis.on('error', (err: Error) => {
+    if (Date.now() - lastErrorLog > 10_000) {
+      lastErrorLog = Date.now();
+      logger.error(
+        { err: { message: err.message, code: (err as { code?: string }).code } },
+        'redis error',
+      );
+    }
+  });
+  return {
+    store: new RedisMemoryStore(redis, { keyPrefix: config.redis.keyPrefix, ...policy }),
+    redis,
+  };
+}
+
+function createTelegram(
+  config: Config,
+  service: ConversationService,
+  logger: Logger,
+): TelegramPlatform | undefined {
+  const telegram = config.telegram;
+  if (!telegram) return undefined;
+  const bot = new Bot(telegram.token, { client: { apiRoot: telegram.apiRoot } });
+  // 429 (retry_after) and 5xx are retried; a wait over a minute fails the call instead.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  return new TelegramPlatform({
+    bot,
+    service,
+    logger,
+    streamReplies: config.streamReplies,
+    memoryTtlSeconds: config.memory.ttlSeconds,
+    webhook: telegram.webhook && {
+      url: telegram.webhook.url,
+      // Derived from the token when not given, so every replica sets and checks the same secret.
+      secret:
+        telegram.webhook.secret ??
+        createHash('sha256').update(`webhook:${telegram.token}`).digest('hex'),
+    },
+  });
+}
+
+function routes(config: Config, telegram: TelegramPlatform | undefined): HttpRoutes {
+  const table: Record<string, HttpRoutes[string]> = {
+    'GET /healthz': () => ({ status: 200, body: 'ok\n' }),
+  };
+  const webhook = config.telegram?.webhook;
+  if (telegram && webhook) {
+    table[`POST ${new URL(webhook.url).pathname}`] = (request, body) => {
+      let update: Update;
+      try {
+        update = JSON.parse(body.toString('utf8')) as Update;
+      } catch {
+        return { status: 400, body: 'bad json\n' };
+      }
+      const secret = request.headers['x-telegram-bot-api-secret-token'];
+      const accepted = telegram.handleWebhook(
+        update,
+        typeof secret === 'string' ? secret : undefined,
+      );
+      return accepted ? { status: 200, body: '' } : { status: 401, body: 'unauthorized\n' };
+    };
+  }
+  return table;
+}
