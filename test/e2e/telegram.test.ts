@@ -271,6 +271,23 @@ describe('Telegram end to end', () => {
     );
   });
 
+  it('keeps "typing…" up while a slow answer is generated', async () => {
+    await startBot();
+    openai.enqueue({ text: 'slow but sure', delayMs: 4600 });
+    const before = telegram.callsTo('sendChatAction').length;
+    await say(ann, privateChat(ann), 'take your time');
+    expect(telegram.callsTo('sendChatAction').length - before).toBeGreaterThanOrEqual(2);
+  });
+
+  it('apologises instead of going silent when Redis is unreachable', async () => {
+    await startBot({ REDIS_URL: 'redis://127.0.0.1:1' });
+    const { replies } = await say(ann, privateChat(ann), 'hello?');
+    expect(replies[0]!.text).toBe(
+      'Sorry, I cannot reach my memory right now. Please try again in a moment.',
+    );
+    expect(openai.requests).toHaveLength(0);
+  });
+
   it('ignores edited messages and messages from bots', async () => {
     await startBot();
     const { update } = await say(ann, privateChat(ann), 'original');
