@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
+import { Client, GatewayIntentBits, Partials } from 'discord.js';
 import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { Redis } from 'ioredis';
@@ -12,6 +13,8 @@ import { createChatModel } from './llm/chat-model.js';
 import { InMemoryMemoryStore } from './memory/in-memory-store.js';
 import { hardCapFor, type MemoryStore } from './memory/memory-store.js';
 import { RedisMemoryStore } from './memory/redis-memory-store.js';
+import { DiscordPlatform } from './platforms/discord/discord-platform.js';
+import { SAFE_MENTIONS } from './platforms/discord/discord-replier.js';
 import { TelegramPlatform } from './platforms/telegram/telegram-platform.js';
 
 /** How long in-flight turns may take to finish on shutdown before they are abandoned. */
@@ -25,6 +28,7 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export interface App {
   readonly service: ConversationService;
   readonly telegram?: TelegramPlatform;
+  readonly discord?: DiscordPlatform;
   /** The HTTP server's port once started, when one is configured. */
   readonly httpPort: number | undefined;
   /** Starts the HTTP server and the platforms; throws a clear error when one cannot start. */
@@ -59,12 +63,14 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     },
   });
   const telegram = createTelegram(config, service, logger);
+  const discord = createDiscord(config, service, logger);
   let http: RunningHttpServer | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
     service,
     telegram,
+    discord,
     get httpPort() {
       return http?.port;
     },
@@ -82,11 +88,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         });
         logger.info({ port: http.port }, 'http server listening');
       }
-      await telegram?.start();
+      await Promise.all([telegram?.start(), discord?.start()]);
     },
     stop(graceMs = SHUTDOWN_GRACE_MS) {
       return (stopping ??= (async () => {
-        await Promise.all([telegram?.stop(), service.close(graceMs)]);
+        await Promise.all([telegram?.stop(), discord?.stop(), service.close(graceMs)]);
         await http?.close();
         await store.close();
         if (redis) await redis.quit().catch(() => redis.disconnect());
@@ -151,6 +157,35 @@ function createTelegram(
         telegram.webhook.secret ??
         createHash('sha256').update(`webhook:${telegram.token}`).digest('hex'),
     },
+  });
+}
+
+function createDiscord(
+  config: Config,
+  service: ConversationService,
+  logger: Logger,
+): DiscordPlatform | undefined {
+  const discord = config.discord;
+  if (!discord) return undefined;
+  const client = new Client({
+    // Mentions and DMs carry their content without the privileged MessageContent intent.
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.DirectMessages,
+      ...(discord.messageContent ? [GatewayIntentBits.MessageContent] : []),
+    ],
+    partials: [Partials.Channel],
+    rest: { api: discord.apiUrl },
+    // The client-wide default as well as each message's: model output never pings anyone.
+    allowedMentions: SAFE_MENTIONS,
+  });
+  return new DiscordPlatform({
+    client,
+    token: discord.token,
+    service,
+    logger,
+    streamReplies: config.streamReplies,
   });
 }
 

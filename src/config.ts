@@ -118,6 +118,21 @@ const schema = z.object({
       .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '_' or '-'")
       .optional(),
   ),
+  DISCORD_TOKEN: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.-]{20,}$/,
+        'must be the bot token from the Discord Developer Portal (Bot page)',
+      )
+      .optional(),
+  ),
+  DISCORD_API_URL: z.preprocess(
+    unsetIfEmpty,
+    optionalUrl(['http:', 'https:'], 'https://discord.com/api').default('https://discord.com/api'),
+  ),
+  DISCORD_MESSAGE_CONTENT: boolean(false),
   STREAM_REPLIES: boolean(true),
   HTTP_PORT: z.preprocess(
     unsetIfEmpty,
@@ -161,6 +176,14 @@ export interface Config {
     readonly apiRoot: string;
     /** Webhook mode; the secret defaults to one derived from the token, the same on every replica. */
     readonly webhook?: { readonly url: string; readonly secret?: string };
+  };
+  /** Set when DISCORD_TOKEN is. */
+  readonly discord?: {
+    readonly token: string;
+    /** REST base, e.g. a proxy; the gateway address then comes from its `GET /gateway/bot`. */
+    readonly apiUrl: string;
+    /** Ask for the privileged MessageContent intent (must be enabled in the Developer Portal). */
+    readonly messageContent: boolean;
   };
   /** The HTTP server (webhooks, health); unset means none unless a webhook needs it (8080). */
   readonly httpPort?: number;
@@ -236,6 +259,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           webhook: e.TELEGRAM_WEBHOOK_URL
             ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET }
             : undefined,
+        }
+      : undefined,
+    discord: e.DISCORD_TOKEN
+      ? {
+          token: e.DISCORD_TOKEN,
+          apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
+          messageContent: e.DISCORD_MESSAGE_CONTENT,
         }
       : undefined,
     httpPort: e.HTTP_PORT ?? (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_URL ? 8080 : undefined),

@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { ConfigError, readConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
+import { DiscordStartError } from './platforms/discord/discord-platform.js';
 import { TelegramStartError } from './platforms/telegram/telegram-platform.js';
 
 async function main(): Promise<void> {
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   }
 
   // With no platform configured, the terminal chat runs, and stdout is the conversation.
-  const terminal = !config.telegram;
+  const terminal = !config.telegram && !config.discord;
   const logger = createLogger({ level: config.logLevel, destination: terminal ? 2 : 1 });
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
@@ -38,7 +39,10 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (error) {
-    const message = error instanceof TelegramStartError ? error.message : String(error);
+    const message =
+      error instanceof TelegramStartError || error instanceof DiscordStartError
+        ? error.message
+        : String(error);
     logger.fatal({ err: { message } }, 'start-up failed');
     process.stderr.write(`${message}\n`);
     await shutdown('start-up failed', 1);

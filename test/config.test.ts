@@ -53,8 +53,27 @@ describe('configuration', () => {
       logLevel: 'debug',
       streamReplies: true,
       telegram: undefined,
+      discord: undefined,
       httpPort: undefined,
     });
+  });
+
+  it('reads the Discord settings', () => {
+    const token = 'MTIzNDU2Nzg5.Gabcde.fghijklmnopqrstuvwxyz0123456789';
+    expect(parseConfig({ ...minimal, DISCORD_TOKEN: token })).toMatchObject({
+      discord: { token, apiUrl: 'https://discord.com/api', messageContent: false },
+    });
+    expect(
+      parseConfig({
+        ...minimal,
+        DISCORD_TOKEN: token,
+        DISCORD_API_URL: 'http://proxy:8080/api/',
+        DISCORD_MESSAGE_CONTENT: 'yes',
+      }),
+    ).toMatchObject({ discord: { apiUrl: 'http://proxy:8080/api', messageContent: true } });
+    const message = problems({ ...minimal, DISCORD_TOKEN: 'short token' });
+    expect(message).toContain('DISCORD_TOKEN must be the bot token');
+    expect(message).not.toContain('short token');
   });
 
   it('reads the Telegram settings, and serves HTTP on 8080 for a webhook by default', () => {

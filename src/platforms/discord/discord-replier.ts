@@ -1,0 +1,217 @@
+import {
+  DiscordAPIError,
+  type Message,
+  type MessageCreateOptions,
+  type SendableChannels,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { Reply } from '../../core/types.js';
+import { splitMarkdown } from '../shared/markdown-chunks.js';
+
+/** Discord's limit on a message's content. */
+export const DISCORD_TEXT_LIMIT = 2000;
+
+/**
+ * Mentions the bot's own messages may ping: only the person it replies to. Model output that
+ * contains `@everyone`, `@here`, `<@&role>` or `<@user>` is shown but pings no one.
+ */
+export const SAFE_MENTIONS = { parse: [], users: [], roles: [], repliedUser: true } as const;
+
+export interface DiscordReplierOptions {
+  readonly streamReplies: boolean;
+  /**
+   * Least time between two edits in one channel while streaming. Default 1200 ms: Discord allows
+   * about five edits per five seconds per channel, and the final edit must not wait.
+   */
+  readonly editIntervalMs?: number;
+  /** How often the typing indicator is renewed; Discord shows it for 10 s. Default 8000 ms. */
+  readonly typingIntervalMs?: number;
+}
+
+const STREAMING_MARK = ' …';
+
+/**
+ * Sends answers to Discord as replies to the user's message: split on paragraph or code-block
+ * boundaries (fences re-opened in every piece), typing shown until the answer is out, optionally
+ * streamed by throttled edits. Delivery failures (no permission, deleted channel) are logged,
+ * never thrown.
+ */
+export class DiscordReplier {
+  private readonly nextEditAt = new Map<string, number>();
+  private readonly editIntervalMs: number;
+  private readonly typingIntervalMs: number;
+
+  constructor(
+    private readonly options: DiscordReplierOptions,
+    private readonly log: Logger,
+  ) {
+    this.editIntervalMs = options.editIntervalMs ?? 1200;
+    this.typingIntervalMs = options.typingIntervalMs ?? 8000;
+  }
+
+  async answer(
+    message: Message,
+    run: (onDelta?: (text: string) => void) => Promise<Reply>,
+  ): Promise<Reply> {
+    const stopTyping = this.keepTyping(message);
+    const stream = this.options.streamReplies ? new StreamedReply(this, message) : undefined;
+    try {
+      const reply = await run(stream ? (delta) => stream.push(delta) : undefined);
+      stopTyping();
+      if (stream) await stream.finish(reply.text);
+      else await this.send(message, reply.text);
+      return reply;
+    } catch (error) {
+      stopTyping();
+      await stream?.abandon();
+      throw error;
+    }
+  }
+
+  /** Sends a Markdown text as replies; with `first`, edits that message into the first piece. */
+  async send(message: Message, markdown: string, first?: Message): Promise<void> {
+    const pieces = splitMarkdown(markdown, DISCORD_TEXT_LIMIT);
+    for (const [index, piece] of pieces.entries()) {
+      if (index === 0 && first) await this.edit(first, piece);
+      else if (index === 0) await this.reply(message, piece);
+      else await this.followUp(message, piece);
+    }
+  }
+
+  /** Replies to the user's message; returns the bot's message, or undefined if it could not. */
+  async reply(message: Message, content: string): Promise<Message | undefined> {
+    try {
+      return await message.reply({
+        content,
+        allowedMentions: SAFE_MENTIONS,
+        failIfNotExists: false,
+      });
+    } catch (error) {
+      return this.failed('reply', message, error);
+    }
+  }
+
+  async followUp(message: Message, content: string): Promise<Message | undefined> {
+    const options: MessageCreateOptions = {
+      content,
+      allowedMentions: { ...SAFE_MENTIONS, repliedUser: false },
+    };
+    try {
+      return await (message.channel as SendableChannels).send(options);
+    } catch (error) {
+      return this.failed('send', message, error);
+    }
+  }
+
+  async edit(target: Message, content: string): Promise<void> {
+    try {
+      await target.edit({ content, allowedMentions: SAFE_MENTIONS });
+    } catch (error) {
+      this.failed('edit', target, error);
+    }
+  }
+
+  /** Milliseconds until this channel may be edited again (0: now), booking the slot if free. */
+  takeEditSlot(channelId: string, now = Date.now()): number {
+    const next = this.nextEditAt.get(channelId) ?? 0;
+    if (next > now) return next - now;
+    this.nextEditAt.set(channelId, now + this.editIntervalMs);
+    if (this.nextEditAt.size > 10_000) {
+      for (const [id, at] of this.nextEditAt) if (at <= now) this.nextEditAt.delete(id);
+    }
+    return 0;
+  }
+
+  private keepTyping(message: Message): () => void {
+    const channel = message.channel as SendableChannels;
+    const send = () =>
+      channel
+        .sendTyping()
+        .catch((error: unknown) =>
+          this.log.debug({ err: describeDiscordError(error) }, 'typing failed'),
+        );
+    void send();
+    const timer = setInterval(() => void send(), this.typingIntervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private failed(action: string, message: Message, error: unknown): undefined {
+    this.log.warn(
+      { action, channel: message.channelId, err: describeDiscordError(error) },
+      'discord call failed',
+    );
+    return undefined;
+  }
+}
+
+class StreamedReply {
+  private text = '';
+  private shown = '';
+  private sent: Message | undefined;
+  private inFlight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private done = false;
+
+  constructor(
+    private readonly replier: DiscordReplier,
+    private readonly message: Message,
+  ) {}
+
+  push(delta: string): void {
+    this.text += delta;
+    this.schedule();
+  }
+
+  async finish(finalText: string): Promise<void> {
+    this.done = true;
+    clearTimeout(this.timer);
+    await this.inFlight;
+    await this.replier.send(this.message, finalText, this.sent);
+  }
+
+  async abandon(): Promise<void> {
+    this.done = true;
+    clearTimeout(this.timer);
+    await this.inFlight;
+    if (this.sent && this.shown)
+      await this.replier.edit(this.sent, `${this.preview()} [cut short]`);
+  }
+
+  private schedule(): void {
+    if (this.done || this.inFlight || this.timer) return;
+    const wait = this.replier.takeEditSlot(this.message.channelId);
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.schedule();
+      }, wait);
+      return;
+    }
+    const preview = this.preview();
+    if (preview === this.shown) return;
+    this.shown = preview;
+    const content = `${preview}${STREAMING_MARK}`;
+    this.inFlight = (
+      this.sent
+        ? this.replier.edit(this.sent, content)
+        : this.replier.reply(this.message, content).then((sent) => void (this.sent = sent))
+    ).finally(() => {
+      this.inFlight = undefined;
+      if (this.preview() !== this.shown) this.schedule();
+    });
+  }
+
+  private preview(): string {
+    return splitMarkdown(this.text, DISCORD_TEXT_LIMIT - STREAMING_MARK.length - 16)[0] ?? '';
+  }
+}
+
+/** What may be logged of a Discord error: code and message, never the request body or token. */
+export function describeDiscordError(error: unknown): Record<string, unknown> {
+  if (error instanceof DiscordAPIError) {
+    return { code: error.code, status: error.status, message: error.message, method: error.method };
+  }
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { error: String(error) };
+}
