@@ -62,7 +62,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       model: { timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries },
     },
   });
-  const telegram = createTelegram(config, service, logger);
+  // Under the Discord sharding manager, Telegram and the HTTP server run in shard 0 only.
+  const primary = (config.discord?.shardId ?? 0) === 0;
+  const telegram = primary ? createTelegram(config, service, logger) : undefined;
   const discord = createDiscord(config, service, logger);
   let http: RunningHttpServer | undefined;
   let stopping: Promise<void> | undefined;
@@ -80,7 +82,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       } catch (error) {
         logger.error({ err: error }, 'memory store not ready yet; turns will fail until it is');
       }
-      if (config.httpPort !== undefined) {
+      if (config.httpPort !== undefined && primary) {
         http = await startHttpServer({
           port: config.httpPort,
           routes: routes(config, telegram),

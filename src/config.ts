@@ -133,6 +133,15 @@ const schema = z.object({
     optionalUrl(['http:', 'https:'], 'https://discord.com/api').default('https://discord.com/api'),
   ),
   DISCORD_MESSAGE_CONTENT: boolean(false),
+  DISCORD_SHARDS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^(auto|[1-9]\d{0,4})$/, 'must be "auto" or a number of shards')
+      .default('auto'),
+  ),
+  // Set by discord.js's ShardingManager in the processes it starts; not for operators.
+  SHARDS: z.preprocess(unsetIfEmpty, z.string().regex(/^\d+$/).transform(Number).optional()),
   STREAM_REPLIES: boolean(true),
   HTTP_PORT: z.preprocess(
     unsetIfEmpty,
@@ -184,6 +193,10 @@ export interface Config {
     readonly apiUrl: string;
     /** Ask for the privileged MessageContent intent (must be enabled in the Developer Portal). */
     readonly messageContent: boolean;
+    /** Shard processes for `npm run start:sharded`: a count, or "auto" (Discord's recommendation). */
+    readonly shards: number | 'auto';
+    /** In a shard process started by the sharding manager: its shard ID. */
+    readonly shardId?: number;
   };
   /** The HTTP server (webhooks, health); unset means none unless a webhook needs it (8080). */
   readonly httpPort?: number;
@@ -266,6 +279,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           token: e.DISCORD_TOKEN,
           apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''),
           messageContent: e.DISCORD_MESSAGE_CONTENT,
+          shards: e.DISCORD_SHARDS === 'auto' ? 'auto' : Number(e.DISCORD_SHARDS),
+          shardId: e.SHARDS,
         }
       : undefined,
     httpPort: e.HTTP_PORT ?? (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_URL ? 8080 : undefined),

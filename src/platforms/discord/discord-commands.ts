@@ -2,7 +2,10 @@ import {
   ApplicationIntegrationType,
   InteractionContextType,
   SlashCommandBuilder,
-  type ApplicationCommand,
+  Routes,
+  type APIApplication,
+  type APIApplicationCommand,
+  type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 
@@ -35,28 +38,19 @@ export function discordCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
 }
 
 /** The fields that matter, in a stable shape, to tell whether registration is needed. */
-function shape(command: {
-  name: string;
-  description: string;
-  options?: readonly unknown[];
-  contexts?: readonly number[] | null;
-}): string {
-  const options = (command.options ?? []).map((o) => {
-    const option = o as {
-      name: string;
-      description: string;
-      type: number;
-      required?: boolean;
-      choices?: { name: string; value: unknown }[];
-    };
-    return {
-      name: option.name,
-      description: option.description,
-      type: option.type,
-      required: Boolean(option.required),
-      choices: (option.choices ?? []).map((c) => [c.name, c.value]),
-    };
-  });
+function shape(
+  command: APIApplicationCommand | RESTPostAPIChatInputApplicationCommandsJSONBody,
+): string {
+  const options = (command.options ?? []).map((option) => ({
+    name: option.name,
+    description: option.description,
+    type: option.type,
+    required: Boolean('required' in option && option.required),
+    choices: ('choices' in option && option.choices ? option.choices : []).map((c) => [
+      c.name,
+      c.value,
+    ]),
+  }));
   return JSON.stringify({
     name: command.name,
     description: command.description,
@@ -67,12 +61,25 @@ function shape(command: {
 
 /** True when the registered global commands differ from ours (so a bulk overwrite is needed). */
 export function commandsDiffer(
-  registered: Iterable<Pick<ApplicationCommand, 'name' | 'description' | 'options' | 'contexts'>>,
-  wanted: RESTPostAPIChatInputApplicationCommandsJSONBody[],
+  registered: readonly APIApplicationCommand[],
+  wanted: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[],
 ): boolean {
-  const have = [...registered].map((c) => shape(c)).sort();
-  const want = wanted
-    .map((c) => shape({ ...c, description: c.description, options: c.options ?? [] }))
-    .sort();
+  const have = registered.map(shape).sort();
+  const want = wanted.map(shape).sort();
   return JSON.stringify(have) !== JSON.stringify(want);
+}
+
+/**
+ * Registers the global slash commands only when they differ from what Discord has: a bulk
+ * overwrite on every start would burn the daily command-creation limit. Used at start-up and by
+ * `npm run register-commands`. Returns whether it wrote.
+ */
+export async function syncCommands(rest: REST, applicationId?: string): Promise<boolean> {
+  const appId =
+    applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
+  const registered = (await rest.get(Routes.applicationCommands(appId))) as APIApplicationCommand[];
+  const wanted = discordCommands();
+  if (!commandsDiffer(registered, wanted)) return false;
+  await rest.put(Routes.applicationCommands(appId), { body: wanted });
+  return true;
 }

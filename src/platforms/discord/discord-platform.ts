@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
 import { userMessageFor } from '../../core/errors.js';
 import { describeMemory, forgotten } from '../shared/replies.js';
-import { commandsDiffer, discordCommands } from './discord-commands.js';
+import { syncCommands } from './discord-commands.js';
 import { classifyDiscordMessage, interactionSession } from './discord-mapping.js';
 import { DiscordReplier, describeDiscordError } from './discord-replier.js';
 
@@ -105,14 +105,9 @@ export class DiscordPlatform {
 
   /** Registers the global commands only when they differ from what Discord has. */
   async registerCommands(): Promise<boolean> {
-    const application = this.client.application;
-    if (!application) return false;
-    const wanted = discordCommands();
-    const registered = await application.commands.fetch();
-    if (!commandsDiffer(registered.values(), wanted)) return false;
-    await application.commands.set(wanted);
-    this.log.info('slash commands registered');
-    return true;
+    const written = await syncCommands(this.client.rest, this.client.application?.id);
+    if (written) this.log.info('slash commands registered');
+    return written;
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,51 @@
+import { REST } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discordCommands, syncCommands } from '../../../src/platforms/discord/discord-commands.js';
+import {
+  startFakeDiscordServer,
+  type FakeDiscordServer,
+} from '../../doubles/fake-discord-server.js';
+
+describe('Discord slash commands', () => {
+  let discord: FakeDiscordServer;
+  let rest: REST;
+
+  beforeAll(async () => {
+    discord = await startFakeDiscordServer();
+    rest = new REST({ api: discord.apiUrl }).setToken(discord.token);
+  });
+  afterAll(() => discord.close());
+
+  it('defines /forget with a scope choice and /memory, usable in guilds and DMs', () => {
+    const [forget, memory] = discordCommands();
+    expect(forget).toMatchObject({
+      name: 'forget',
+      contexts: [0, 1],
+      options: [{ name: 'scope', type: 3, choices: [{ value: 'here' }, { value: 'everywhere' }] }],
+    });
+    expect(memory).toMatchObject({ name: 'memory', contexts: [0, 1] });
+  });
+
+  it('registers only when the registered commands differ', async () => {
+    const puts = () =>
+      discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands')).length;
+    expect(await syncCommands(rest)).toBe(true);
+    expect(
+      discord
+        .registeredCommands()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['forget', 'memory']);
+    expect(await syncCommands(rest)).toBe(false);
+    expect(puts()).toBe(1);
+
+    // Someone changed a description by hand: the next sync puts ours back.
+    await rest.put(`/applications/${discord.applicationId}/commands`, {
+      body: [{ ...discordCommands()[0], description: 'old text' }, discordCommands()[1]],
+    });
+    expect(await syncCommands(rest)).toBe(true);
+    expect(discord.registeredCommands().find((c) => c.name === 'forget')!.description).toBe(
+      'Make the bot forget what it remembers of you',
+    );
+  });
+});
