@@ -160,6 +160,14 @@ const schema = z.object({
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Variables set by tools rather than operators (discord.js's sharding manager). */
+const INTERNAL_VARIABLES = new Set(['SHARDS']);
+
+/** Every variable an operator can set; `.env.example` and the README document each one. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape).filter(
+  (name) => !INTERNAL_VARIABLES.has(name),
+);
+
 export interface Config {
   readonly openai: { readonly apiKey?: string; readonly baseURL?: string };
   readonly llm: {
