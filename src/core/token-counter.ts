@@ -43,19 +43,23 @@ export class TiktokenCounter implements TokenCounter {
    * seconds (16,000 take most of a minute), which would let one message stall every chat. Runs
    * of non-space characters are therefore encoded in slices of `LONG_RUN` characters; the count
    * changes by a token or so per slice, the cost becomes linear.
+   *
+   * Special tokens (`<|endoftext|>`…) in user text are counted as the plain text they are: by
+   * default js-tiktoken throws on them, which would let a user break the memory write.
    */
   private encode(text: string): number[] {
-    if (!LONG_RUN_PATTERN.test(text)) return this.encoder.encode(text);
+    if (!LONG_RUN_PATTERN.test(text)) return this.encoder.encode(text, [], []);
     const tokens: number[] = [];
     let last = 0;
     for (const match of text.matchAll(LONG_RUN_GLOBAL)) {
-      if (match.index > last) tokens.push(...this.encoder.encode(text.slice(last, match.index)));
+      if (match.index > last)
+        tokens.push(...this.encoder.encode(text.slice(last, match.index), [], []));
       for (let i = 0; i < match[0].length; i += LONG_RUN) {
-        tokens.push(...this.encoder.encode(match[0].slice(i, i + LONG_RUN)));
+        tokens.push(...this.encoder.encode(match[0].slice(i, i + LONG_RUN), [], []));
       }
       last = match.index + match[0].length;
     }
-    if (last < text.length) tokens.push(...this.encoder.encode(text.slice(last)));
+    if (last < text.length) tokens.push(...this.encoder.encode(text.slice(last), [], []));
     return tokens;
   }
 }

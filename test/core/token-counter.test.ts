@@ -14,11 +14,17 @@ describe('TiktokenCounter', () => {
     const base64 = tokens.countText(
       Buffer.from(Array.from({ length: 12_000 }, (_, i) => i % 256)).toString('base64'),
     );
-    // Unsliced, the first of these takes about 45 s; sliced, a few milliseconds.
-    expect(performance.now() - start).toBeLessThan(1000);
+    // Unsliced, the first of these takes about 45 s; sliced, milliseconds. The bound is loose
+    // on purpose: it only has to tell linear from quadratic on a busy machine.
+    expect(performance.now() - start).toBeLessThan(10_000);
     expect(count).toBeGreaterThan(1500);
     expect(count).toBeLessThan(2500);
     expect(base64).toBeGreaterThan(5000);
+  });
+
+  it('counts special-token strings in user text as plain text instead of throwing', () => {
+    expect(tokens.countText('hi <|endoftext|> there')).toBeGreaterThan(5);
+    expect(tokens.truncate('<|endoftext|>'.repeat(3), 4)).not.toBe('');
   });
 
   it('truncates to a token budget, keeping a prefix of the text', () => {
