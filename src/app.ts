@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { ConversationService } from './core/conversation.js';
 import { TiktokenCounter, type TokenCounter } from './core/token-counter.js';
 import { startHttpServer, type HttpRoutes, type RunningHttpServer } from './http/http-server.js';
+import { Metrics } from './http/metrics.js';
 import { createChatModel } from './llm/chat-model.js';
 import { InMemoryMemoryStore } from './memory/in-memory-store.js';
 import { hardCapFor, type MemoryStore } from './memory/memory-store.js';
@@ -43,7 +44,8 @@ export interface AppOptions {
 }
 
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
-  const { store, redis } = createStore(config, logger);
+  const metrics = new Metrics();
+  const { store, redis } = createStore(config, logger, metrics);
   const service = new ConversationService({
     store,
     chatModel: createChatModel(config),
@@ -64,6 +66,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   });
   // Under the Discord sharding manager, Telegram and the HTTP server run in shard 0 only.
   const primary = (config.discord?.shardId ?? 0) === 0;
+  service.events = metrics.conversationEvents();
   const telegram = primary ? createTelegram(config, service, logger) : undefined;
   const discord = createDiscord(config, service, logger);
   let http: RunningHttpServer | undefined;
@@ -85,7 +88,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       if (config.httpPort !== undefined && primary) {
         http = await startHttpServer({
           port: config.httpPort,
-          routes: routes(config, telegram),
+          routes: routes({ config, telegram, discord, redis, metrics }),
           logger,
         });
         logger.info({ port: http.port }, 'http server listening');
@@ -103,7 +106,11 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   };
 }
 
-function createStore(config: Config, logger: Logger): { store: MemoryStore; redis?: Redis } {
+function createStore(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+): { store: MemoryStore; redis?: Redis } {
   const policy = {
     ttlSeconds: config.memory.ttlSeconds,
     ...hardCapFor(config.memory.windowTokens),
@@ -122,6 +129,7 @@ function createStore(config: Config, logger: Logger): { store: MemoryStore; redi
   });
   let lastErrorLog = 0;
   redis.on('error', (err: Error) => {
+    metrics.redisErrors.inc();
     if (Date.now() - lastErrorLog > 10_000) {
       lastErrorLog = Date.now();
       logger.error(
@@ -191,9 +199,55 @@ function createDiscord(
   });
 }
 
-function routes(config: Config, telegram: TelegramPlatform | undefined): HttpRoutes {
+interface RouteDeps {
+  readonly config: Config;
+  readonly telegram?: TelegramPlatform;
+  readonly discord?: DiscordPlatform;
+  readonly redis?: Redis;
+  readonly metrics: Metrics;
+}
+
+/** How long /readyz waits for Redis before calling it unreachable. */
+const READY_PING_TIMEOUT_MS = 1000;
+
+async function redisReachable(redis: Redis): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      redis.ping().then((answer) => answer === 'PONG'),
+      new Promise<boolean>(
+        (resolve) => (timer = setTimeout(() => resolve(false), READY_PING_TIMEOUT_MS)),
+      ),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function routes({ config, telegram, discord, redis, metrics }: RouteDeps): HttpRoutes {
   const table: Record<string, HttpRoutes[string]> = {
+    // Alive: the process answers. Restart it when this fails.
     'GET /healthz': () => ({ status: 200, body: 'ok\n' }),
+    // Ready: Redis answers and every enabled platform is connected. Route traffic only then.
+    'GET /readyz': async () => {
+      const checks: Record<string, 'ok' | 'down' | 'embedded'> = {
+        memory: redis ? ((await redisReachable(redis)) ? 'ok' : 'down') : 'embedded',
+      };
+      if (telegram) checks.telegram = telegram.connected ? 'ok' : 'down';
+      if (discord) checks.discord = discord.connected ? 'ok' : 'down';
+      const ready = Object.values(checks).every((state) => state !== 'down');
+      return {
+        status: ready ? 200 : 503,
+        body: `${JSON.stringify({ status: ready ? 'ready' : 'not ready', checks })}\n`,
+        contentType: 'application/json',
+      };
+    },
+    'GET /metrics': async () => {
+      const { body, contentType } = await metrics.render();
+      return { status: 200, body, contentType };
+    },
   };
   const webhook = config.telegram?.webhook;
   if (telegram && webhook) {

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 
 /**
@@ -20,13 +20,23 @@ export const REDACTED_PATHS = [
   'err.headers.authorization',
 ];
 
-export function createLogger(options: { level: LogLevel; destination?: 1 | 2 }): Logger {
+/**
+ * JSON logs (pino). `destination` is a file descriptor (1 stdout, 2 stderr) or, in tests, any
+ * writable stream; credentials under the paths above are censored wherever they appear.
+ */
+export function createLogger(options: {
+  level: LogLevel;
+  destination?: 1 | 2 | DestinationStream;
+}): Logger {
+  const destination = options.destination ?? 1;
   return pino(
     {
       level: options.level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       base: { service: 'chatmem-bot' },
     },
-    pino.destination({ fd: options.destination ?? 1, sync: false }),
+    typeof destination === 'number'
+      ? pino.destination({ fd: destination, sync: false })
+      : destination,
   );
 }

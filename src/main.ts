@@ -18,7 +18,10 @@ async function main(): Promise<void> {
 
   // With no platform configured, the terminal chat runs, and stdout is the conversation.
   const terminal = !config.telegram && !config.discord;
-  const logger = createLogger({ level: config.logLevel, destination: terminal ? 2 : 1 });
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  // A person chatting in the terminal sees warnings, not a line per turn (LOG_LEVEL=debug shows all).
+  const level = terminal && interactive && config.logLevel === 'info' ? 'warn' : config.logLevel;
+  const logger = createLogger({ level, destination: terminal ? 2 : 1 });
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
   );
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
     service: app.service,
     input: process.stdin,
     output: process.stdout,
-    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    interactive,
     userName: consoleUserName(),
     logger,
     notice: config.redis.url

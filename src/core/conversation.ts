@@ -3,6 +3,7 @@ import { AIMessage, HumanMessage, mapChatMessagesToStoredMessages } from '@langc
 import type { Logger } from 'pino';
 import type { MemoryStore, SessionMemory } from '../memory/memory-store.js';
 import {
+  ConversationError,
   InputRejectedError,
   MemoryUnavailableError,
   SessionBusyError,
@@ -14,7 +15,7 @@ import { buildPrompt } from './prompt.js';
 import { assertSessionRef } from './session-id.js';
 import { planFold, summarize } from './summarizer.js';
 import type { TokenCounter } from './token-counter.js';
-import type { MemorySnapshot, Reply, ReplyOptions, SessionRef, Turn } from './types.js';
+import type { MemorySnapshot, Reply, ReplyOptions, SessionRef, TokenUsage, Turn } from './types.js';
 
 export interface ConversationSettings {
   readonly systemPrompt: string;
@@ -42,10 +43,43 @@ export interface ConversationDeps {
   readonly settings: ConversationSettings;
 }
 
+export type TurnOutcome =
+  | 'answered'
+  | 'input_rejected'
+  | 'model_error'
+  | 'memory_unavailable'
+  | 'session_busy'
+  | 'aborted'
+  | 'error';
+
+/** What one turn came to, for metrics and the per-turn log line. */
+export interface TurnReport {
+  readonly platform: string;
+  readonly outcome: TurnOutcome;
+  readonly durationMs: number;
+  /** Tokens of the chat model call, when one was made and answered. */
+  readonly usage?: TokenUsage;
+  /** False when an answered turn could not be stored (forgotten meanwhile, or a write failure). */
+  readonly remembered?: boolean;
+}
+
 /** Observes what the service does, for metrics; every hook is optional. */
 export interface ConversationEvents {
-  summaryCommitted?(session: SessionRef, foldedMessages: number): void;
+  turnCompleted?(report: TurnReport): void;
+  summaryCommitted?(session: SessionRef, foldedMessages: number, usage: TokenUsage): void;
   summaryFailed?(session: SessionRef, error: unknown): void;
+}
+
+const OUTCOMES: Record<string, TurnOutcome> = {
+  input_rejected: 'input_rejected',
+  model_error: 'model_error',
+  memory_unavailable: 'memory_unavailable',
+  session_busy: 'session_busy',
+  aborted: 'aborted',
+};
+
+function outcomeOf(error: unknown): TurnOutcome {
+  return error instanceof ConversationError ? (OUTCOMES[error.code] ?? 'error') : 'error';
 }
 
 /**
@@ -67,6 +101,41 @@ export class ConversationService {
 
   /** Answers one turn and remembers it. Throws a `ConversationError` subclass on failure. */
   async reply(turn: Turn, options: ReplyOptions = {}): Promise<Reply> {
+    const started = performance.now();
+    try {
+      const reply = await this.answer(turn, options);
+      this.report(turn, started, 'answered', reply);
+      return reply;
+    } catch (error) {
+      this.report(turn, started, outcomeOf(error));
+      throw error;
+    }
+  }
+
+  private report(turn: Turn, started: number, outcome: TurnOutcome, reply?: Reply): void {
+    const report: TurnReport = {
+      platform: turn.session.platform,
+      outcome,
+      durationMs: Math.round(performance.now() - started),
+      usage: reply?.usage,
+      remembered: reply?.remembered,
+    };
+    this.log.info(
+      {
+        platform: report.platform,
+        session: turn.session.id,
+        outcome,
+        latencyMs: report.durationMs,
+        inputTokens: report.usage?.inputTokens,
+        outputTokens: report.usage?.outputTokens,
+        remembered: report.remembered,
+      },
+      'turn',
+    );
+    this.events.turnCompleted?.(report);
+  }
+
+  private async answer(turn: Turn, options: ReplyOptions): Promise<Reply> {
     const question = this.validate(turn);
     if (this.shutdown.signal.aborted) throw new TurnAbortedError();
     const signal = options.signal
@@ -256,7 +325,7 @@ export class ConversationService {
       summary: result.summary,
       summaryTokens: result.tokens,
     });
-    if (committed) this.events.summaryCommitted?.(session, plan.count);
+    if (committed) this.events.summaryCommitted?.(session, plan.count, result.usage);
     this.log.debug({ session: session.id, folded: plan.count, committed }, 'summary');
   }
 }

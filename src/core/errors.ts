@@ -36,13 +36,19 @@ export class ModelError extends ConversationError {
   readonly code = 'model_error';
   readonly userMessage: string;
 
+  /** Worth another attempt within the budget (timeouts, 429, 5xx, network), unlike a bad key. */
+  readonly retryable: boolean;
+
   constructor(
     readonly kind: ModelFailureKind,
     readonly status: number | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryable?: boolean },
   ) {
     super(`model ${kind}${status ? ` (HTTP ${status})` : ''}`, options);
     this.name = 'ModelError';
+    this.retryable =
+      options?.retryable ??
+      (kind === 'timeout' || kind === 'rate_limited' || kind === 'unavailable');
     this.userMessage =
       kind === 'rate_limited'
         ? 'I am getting too many requests right now. Please try again in a minute.'

@@ -58,8 +58,7 @@ export async function callModel(
     } catch (error) {
       if (options.signal?.aborted) throw new TurnAbortedError();
       const failure = classifyModelError(error, timeout.aborted);
-      const retryable = isRetryable(failure);
-      if (!retryable || emitted || attempt >= policy.maxRetries) throw failure;
+      if (!failure.retryable || emitted || attempt >= policy.maxRetries) throw failure;
       const backoff = baseDelay * 2 ** attempt * (0.75 + Math.random() * 0.5);
       const delay = Math.max(retryAfterMs(error) ?? 0, backoff);
       // A retry that cannot finish in time only delays the apology.
@@ -105,10 +104,6 @@ function usageOf(message: AIMessageChunk | { usage_metadata?: unknown }): TokenU
   return { inputTokens: usage.input_tokens ?? 0, outputTokens: usage.output_tokens ?? 0 };
 }
 
-function isRetryable(error: ModelError): boolean {
-  return error.kind === 'timeout' || error.kind === 'rate_limited' || error.kind === 'unavailable';
-}
-
 interface HttpLikeError {
   status?: unknown;
   name?: unknown;
@@ -144,7 +139,7 @@ export function classifyModelError(error: unknown, timedOut = false): ModelError
   }
   if (status === 401 || status === 403 || status === 404) {
     // A wrong key or model name: an operator's problem, not retried, not the user's fault.
-    return new ModelError('unavailable', status, cause);
+    return new ModelError('unavailable', status, { ...cause, retryable: false });
   }
   return new ModelError('rejected', status, cause);
 }

@@ -60,6 +60,16 @@ describe('callModel with ChatOpenAI against the fake OpenAI server', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('does not retry a wrong key, and says it is unavailable rather than blaming the user', async () => {
+    server.enqueue({ status: 401 });
+    await expect(callModel(model, prompt, policy)).rejects.toMatchObject({
+      kind: 'unavailable',
+      status: 401,
+      retryable: false,
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('does not retry a request the endpoint rejects', async () => {
     server.enqueue({ status: 400 });
     await expect(callModel(model, prompt, policy)).rejects.toMatchObject({
