@@ -160,6 +160,7 @@ function createTelegram(
     logger,
     streamReplies: config.streamReplies,
     memoryTtlSeconds: config.memory.ttlSeconds,
+    access: config.access,
     webhook: telegram.webhook && {
       url: telegram.webhook.url,
       // Derived from the token when not given, so every replica sets and checks the same secret.
@@ -196,6 +197,7 @@ function createDiscord(
     service,
     logger,
     streamReplies: config.streamReplies,
+    access: config.access,
   });
 }
 

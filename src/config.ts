@@ -54,6 +54,18 @@ function optionalUrl(protocols: string[], example: string) {
   );
 }
 
+/** A comma-separated list of IDs; unset means "no list". */
+function idList(pattern: RegExp, example: string) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .refine((ids) => ids.every((id) => pattern.test(id)), `must be comma-separated ${example}`)
+      .optional(),
+  );
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function boolean(fallback: boolean) {
@@ -142,6 +154,12 @@ const schema = z.object({
   ),
   // Set by discord.js's ShardingManager in the processes it starts; not for operators.
   SHARDS: z.preprocess(unsetIfEmpty, z.string().regex(/^\d+$/).transform(Number).optional()),
+  ALLOWED_USER_IDS: idList(
+    /^((telegram|discord):)?\d{1,20}$/,
+    'IDs such as 12345 or telegram:12345',
+  ),
+  TELEGRAM_ALLOWED_CHAT_IDS: idList(/^-?\d{1,20}$/, 'chat IDs such as -1001234567890'),
+  DISCORD_ALLOWED_GUILD_IDS: idList(/^\d{17,20}$/, 'guild IDs such as 123456789012345678'),
   STREAM_REPLIES: boolean(true),
   HTTP_PORT: z.preprocess(
     unsetIfEmpty,
@@ -185,6 +203,12 @@ export interface Config {
   };
   readonly maxInputChars: number;
   readonly logLevel: LogLevel;
+  /** Optional allowlists; an unset list allows everyone. */
+  readonly access: {
+    readonly users?: ReadonlySet<string>;
+    readonly telegramChats?: ReadonlySet<string>;
+    readonly discordGuilds?: ReadonlySet<string>;
+  };
   /** Show answers while they are generated (message edits on the platforms). */
   readonly streamReplies: boolean;
   /** Set when TELEGRAM_BOT_TOKEN is. */
@@ -272,6 +296,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     maxInputChars: e.MAX_INPUT_CHARS,
     logLevel: e.LOG_LEVEL,
+    access: {
+      users: e.ALLOWED_USER_IDS && new Set(e.ALLOWED_USER_IDS),
+      telegramChats: e.TELEGRAM_ALLOWED_CHAT_IDS && new Set(e.TELEGRAM_ALLOWED_CHAT_IDS),
+      discordGuilds: e.DISCORD_ALLOWED_GUILD_IDS && new Set(e.DISCORD_ALLOWED_GUILD_IDS),
+    },
     streamReplies: e.STREAM_REPLIES,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {

@@ -51,11 +51,32 @@ describe('configuration', () => {
       memory: { ttlSeconds: 0, windowTokens: 3000, summaryMaxTokens: 300 },
       maxInputChars: 1000,
       logLevel: 'debug',
+      access: { users: undefined, telegramChats: undefined, discordGuilds: undefined },
       streamReplies: true,
       telegram: undefined,
       discord: undefined,
       httpPort: undefined,
     });
+  });
+
+  it('reads the allowlists', () => {
+    const config = parseConfig({
+      ...minimal,
+      ALLOWED_USER_IDS: 'telegram:1, discord:123456789012345678 42',
+      TELEGRAM_ALLOWED_CHAT_IDS: '-1001234567890,7',
+      DISCORD_ALLOWED_GUILD_IDS: '123456789012345678',
+    });
+    expect([...config.access.users!]).toEqual(['telegram:1', 'discord:123456789012345678', '42']);
+    expect([...config.access.telegramChats!]).toEqual(['-1001234567890', '7']);
+    expect([...config.access.discordGuilds!]).toEqual(['123456789012345678']);
+    expect(parseConfig(minimal).access).toEqual({
+      users: undefined,
+      telegramChats: undefined,
+      discordGuilds: undefined,
+    });
+    expect(problems({ ...minimal, ALLOWED_USER_IDS: 'slack:1' })).toContain(
+      'ALLOWED_USER_IDS must be comma-separated',
+    );
   });
 
   it('reads the Discord settings', () => {

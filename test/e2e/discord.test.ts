@@ -324,6 +324,29 @@ describe('Discord end to end', () => {
       expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1100);
   });
 
+  it('answers only in allowed servers: silence elsewhere, a polite refusal in DMs and commands', async () => {
+    const other = discord.addGuild({ name: 'Other' });
+    await startBot({ DISCORD_ALLOWED_GUILD_IDS: other.id });
+    discord.createMessage({ channelId: general.id, author: alice, content: `${at()} hello?` });
+    const dm = await say(alice, 'let me in');
+    expect(dm.replies[0]!.content).toMatch(/^Sorry, I am not available to you here/);
+    const inOther = await say(alice, `${at()} here?`, other.channels[0]!.id);
+    expect(inOther.replies[0]!.content).toBe('echo: here?');
+    expect(openai.requests).toHaveLength(1);
+    const interaction = discord.createInteraction({
+      name: 'memory',
+      user: alice,
+      channelId: general.id,
+    });
+    await discord.waitFor(
+      () => discord.interactionResponses(interaction.id).original?.edits.length === 1,
+      5000,
+    );
+    expect(discord.interactionResponses(interaction.id).original!.content).toMatch(
+      /^Sorry, I am not available/,
+    );
+  });
+
   it('fails start-up clearly on a bad token', async () => {
     const error = await startBot({ DISCORD_TOKEN: 'MTIz.wrong.token-token-token' }).catch(
       (e: unknown) => e,

@@ -313,6 +313,23 @@ describe('Telegram end to end', () => {
       expect(edits[i]! - edits[i - 1]!).toBeGreaterThanOrEqual(900);
   });
 
+  it('answers only allowed users and chats: a polite refusal in private, silence in groups', async () => {
+    await startBot({
+      ALLOWED_USER_IDS: `telegram:${ann.id}`,
+      TELEGRAM_ALLOWED_CHAT_IDS: String(group.id),
+    });
+    const refused = await say(bob, privateChat(bob), 'let me in');
+    expect(refused.replies[0]!.text).toMatch(/^Sorry, I am not available to you here/);
+    telegram.sendMessage(bob, group, '@parrot_test_bot me too?');
+    const annInGroup = await say(ann, group, '@parrot_test_bot hello');
+    expect(annInGroup.replies.map((m) => m.text)).toEqual(['echo: hello']);
+    const annInDm = await say(ann, privateChat(ann), 'and in private?');
+    expect(annInDm.replies[0]!.text).toMatch(/^Sorry, I am not available/);
+    expect(openai.requests).toHaveLength(1);
+    // Anyone may still make the bot forget them.
+    expect((await say(bob, privateChat(bob), '/forget all')).replies[0]!.text).toMatch(/^Done/);
+  });
+
   it('keeps memory across a restart of the bot (Redis)', async () => {
     await startBot();
     await say(ann, privateChat(ann), 'Remember: my cat is called Tom.');

@@ -9,6 +9,7 @@ import {
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
 import { userMessageFor } from '../../core/errors.js';
+import { NOT_ALLOWED, isAllowed, type AccessLists } from '../shared/access.js';
 import { describeMemory, forgotten } from '../shared/replies.js';
 import { syncCommands } from './discord-commands.js';
 import { classifyDiscordMessage, interactionSession } from './discord-mapping.js';
@@ -25,6 +26,8 @@ export interface DiscordPlatformOptions {
   readonly readyTimeoutMs?: number;
   /** Least time between edits in a channel while streaming. Default 1200 ms. */
   readonly editIntervalMs?: number;
+  /** Who may talk to the bot; others get a polite refusal in DMs, silence in guilds. */
+  readonly access?: AccessLists;
 }
 
 export class DiscordStartError extends Error {
@@ -124,10 +127,21 @@ export class DiscordPlatform {
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
+  private allowed(userId: string, guildId: string | null): boolean {
+    const access = this.options.access;
+    return (
+      !access || isAllowed(access, { platform: 'discord', userId, guildId: guildId ?? undefined })
+    );
+  }
+
   private async onMessage(message: Message): Promise<void> {
     if (this.stopped || !this.client.user) return;
     const inbound = classifyDiscordMessage(message, this.client.user.id);
     if (inbound.kind === 'ignore') return;
+    if (!this.allowed(message.author.id, message.guildId)) {
+      if (!message.guildId) await this.replier.reply(message, NOT_ALLOWED);
+      return;
+    }
     try {
       await this.replier.answer(message, (onDelta) =>
         this.options.service.reply(
@@ -172,6 +186,13 @@ export class DiscordPlatform {
 
   private async command(interaction: ChatInputCommandInteraction): Promise<string> {
     const session = interactionSession(interaction);
+    // /forget works for everyone (it only removes data); /memory needs access.
+    if (
+      interaction.commandName !== 'forget' &&
+      !this.allowed(interaction.user.id, interaction.guildId)
+    ) {
+      return NOT_ALLOWED;
+    }
     switch (interaction.commandName) {
       case 'memory':
         return describeMemory(await this.options.service.memory(session));

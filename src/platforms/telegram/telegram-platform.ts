@@ -5,6 +5,7 @@ import type { BotCommand, Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
 import { userMessageFor } from '../../core/errors.js';
+import { NOT_ALLOWED, isAllowed, type AccessLists } from '../shared/access.js';
 import { TEXT_ONLY, describeMemory, forgotten } from '../shared/replies.js';
 import { classifyMessage, sessionOf, targetOf, type Inbound } from './telegram-mapping.js';
 import { TelegramReplier, describeTelegramError } from './telegram-replier.js';
@@ -30,6 +31,8 @@ export interface TelegramPlatformOptions {
   readonly webhook?: { readonly url: string; readonly secret: string };
   /** Least time between edits in a chat while streaming. Default 1000 ms. */
   readonly editIntervalMs?: number;
+  /** Who may talk to the bot; others get a polite refusal in private chats, silence in groups. */
+  readonly access?: AccessLists;
 }
 
 export class TelegramStartError extends Error {
@@ -146,13 +149,7 @@ export class TelegramPlatform {
       if (ctx.from?.is_bot) return;
       await next();
     });
-    bot.command('start', (ctx) => this.command(ctx, () => this.greeting(ctx)));
-    bot.command('help', (ctx) => this.command(ctx, () => Promise.resolve(this.help())));
-    bot.command('memory', (ctx) =>
-      this.command(ctx, async () =>
-        describeMemory(await this.options.service.memory(sessionOf(ctx.msg!)!)),
-      ),
-    );
+    // /forget works for everyone (it only removes data); everything else needs access.
     bot.command('forget', (ctx) =>
       this.command(ctx, async () => {
         const scope = String(ctx.match ?? '')
@@ -166,7 +163,29 @@ export class TelegramPlatform {
         return forgotten('here');
       }),
     );
+    bot.use(async (ctx, next) => {
+      const message = ctx.message;
+      if (!message?.from || this.allowed(message.chat.id, message.from.id)) return next();
+      if (message.chat.type === 'private') {
+        await this.replier.post(targetOf(message), NOT_ALLOWED, true);
+      }
+    });
+    bot.command('start', (ctx) => this.command(ctx, () => this.greeting(ctx)));
+    bot.command('help', (ctx) => this.command(ctx, () => Promise.resolve(this.help())));
+    bot.command('memory', (ctx) =>
+      this.command(ctx, async () =>
+        describeMemory(await this.options.service.memory(sessionOf(ctx.msg!)!)),
+      ),
+    );
     bot.on('message', (ctx) => this.onMessage(ctx));
+  }
+
+  private allowed(chatId: number, userId: number): boolean {
+    const access = this.options.access;
+    return (
+      !access ||
+      isAllowed(access, { platform: 'telegram', userId: String(userId), chatId: String(chatId) })
+    );
   }
 
   private async onMessage(ctx: Context): Promise<void> {
