@@ -47,23 +47,27 @@ export async function buildPrompt(input: PromptInput): Promise<BaseMessage[]> {
 
 /**
  * The latest messages within `windowTokens`, whole messages only, starting on a human message
- * (LangChain's `trimMessages`). Counts come from the store, so nothing is tokenised again.
+ * (LangChain's `trimMessages`). The stored token counts first cut the list to the window in one
+ * pass, so `trimMessages` (quadratic in the number of messages it has to drop) only confirms the
+ * fit and applies `startOn`; nothing is tokenised again.
  */
 export async function trimHistory(
   entries: readonly StoredEntry[],
   windowTokens: number,
   tokens: TokenCounter,
 ): Promise<BaseMessage[]> {
-  if (entries.length === 0) return [];
-  const messages = mapStoredMessagesToChatMessages(entries.map((e) => e.message));
-  // trimMessages counts copies of the messages, so counts are looked up by type and text.
+  let first = entries.length;
+  for (let used = 0; first > 0 && used + entries[first - 1]!.tokens <= windowTokens; first -= 1) {
+    used += entries[first - 1]!.tokens;
+  }
+  const recent = entries.slice(first);
+  if (recent.length === 0) return [];
+  const messages = mapStoredMessagesToChatMessages(recent.map((e) => e.message));
+  // trimMessages counts copies of the messages, so counts are looked up by text.
   const known = new Map<string, number>();
-  messages.forEach((m, i) => known.set(`${m.type}\u0000${m.text}`, entries[i]!.tokens));
+  messages.forEach((m, i) => known.set(m.text, recent[i]!.tokens));
   const count = (list: BaseMessage[]) =>
-    list.reduce(
-      (sum, m) => sum + (known.get(`${m.type}\u0000${m.text}`) ?? tokens.countMessage(m)),
-      0,
-    );
+    list.reduce((sum, m) => sum + (known.get(m.text) ?? tokens.countMessage(m)), 0);
   return trimMessages(messages, {
     maxTokens: windowTokens,
     tokenCounter: count,

@@ -35,3 +35,32 @@ describe('TiktokenCounter', () => {
     expect(tokens.truncate('a'.repeat(500), 10).length).toBeGreaterThan(0);
   });
 });
+
+describe('TiktokenCounter piece cache', () => {
+  it('counts exactly as encoding the whole text does, cached or not', async () => {
+    const { Tiktoken } = await import('js-tiktoken/lite');
+    const { default: ranks } = await import('js-tiktoken/ranks/o200k_base');
+    const reference = new Tiktoken(ranks);
+    const samples = [
+      'Hello, world! How are you doing today?',
+      "It's 12:45 — l'été à Paris, 東京タワー, emojis 🦜🦜 and code: `const x = a.b?.c ?? 42;`",
+      '  leading spaces\n\n\ttabs and\r\nnewlines   ',
+      'Numbers 1234567890 and punctuation!!! ??? ...',
+    ];
+    for (const text of samples) {
+      expect(tokens.countText(text)).toBe(reference.encode(text).length);
+      expect(tokens.countText(text)).toBe(reference.encode(text).length); // now from the cache
+    }
+  });
+
+  it('stays bounded: a full cache starts over', async () => {
+    const { TiktokenCounter } = await import('../../src/core/token-counter.js');
+    const small = new TiktokenCounter(10);
+    const text = Array.from({ length: 50 }, (_, i) => `word${i}`).join(' ');
+    const first = small.countText(text);
+    expect(small.countText(text)).toBe(first);
+    expect((small as unknown as { counts: Map<string, number> }).counts.size).toBeLessThanOrEqual(
+      10,
+    );
+  });
+});
