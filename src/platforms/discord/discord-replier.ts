@@ -7,6 +7,7 @@ import {
 import type { Logger } from 'pino';
 import type { Reply } from '../../core/types.js';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
+import { EditThrottle, STREAMING_MARK_ROOM, StreamedAnswer } from '../shared/streamed-answer.js';
 
 /** Discord's limit on a message's content. */
 export const DISCORD_TEXT_LIMIT = 2000;
@@ -28,8 +29,6 @@ export interface DiscordReplierOptions {
   readonly typingIntervalMs?: number;
 }
 
-const STREAMING_MARK = ' …';
-
 /**
  * Sends answers to Discord as replies to the user's message: split on paragraph or code-block
  * boundaries (fences re-opened in every piece), typing shown until the answer is out, optionally
@@ -37,15 +36,14 @@ const STREAMING_MARK = ' …';
  * never thrown.
  */
 export class DiscordReplier {
-  private readonly nextEditAt = new Map<string, number>();
-  private readonly editIntervalMs: number;
+  private readonly throttle: EditThrottle<string>;
   private readonly typingIntervalMs: number;
 
   constructor(
     private readonly options: DiscordReplierOptions,
     private readonly log: Logger,
   ) {
-    this.editIntervalMs = options.editIntervalMs ?? 1200;
+    this.throttle = new EditThrottle(options.editIntervalMs ?? 1200);
     this.typingIntervalMs = options.typingIntervalMs ?? 8000;
   }
 
@@ -54,7 +52,18 @@ export class DiscordReplier {
     run: (onDelta?: (text: string) => void) => Promise<Reply>,
   ): Promise<Reply> {
     const stopTyping = this.keepTyping(message);
-    const stream = this.options.streamReplies ? new StreamedReply(this, message) : undefined;
+    const stream = this.options.streamReplies
+      ? new StreamedAnswer<Message, string>(
+          {
+            post: (text) => this.reply(message, text),
+            edit: (sent, text) => this.edit(sent, text),
+            finish: (text, sent) => this.send(message, text, sent),
+          },
+          this.throttle,
+          message.channelId,
+          (text) => splitMarkdown(text, DISCORD_TEXT_LIMIT - STREAMING_MARK_ROOM)[0] ?? '',
+        )
+      : undefined;
     try {
       const reply = await run(stream ? (delta) => stream.push(delta) : undefined);
       stopTyping();
@@ -111,17 +120,6 @@ export class DiscordReplier {
     }
   }
 
-  /** Milliseconds until this channel may be edited again (0: now), booking the slot if free. */
-  takeEditSlot(channelId: string, now = Date.now()): number {
-    const next = this.nextEditAt.get(channelId) ?? 0;
-    if (next > now) return next - now;
-    this.nextEditAt.set(channelId, now + this.editIntervalMs);
-    if (this.nextEditAt.size > 10_000) {
-      for (const [id, at] of this.nextEditAt) if (at <= now) this.nextEditAt.delete(id);
-    }
-    return 0;
-  }
-
   private keepTyping(message: Message): () => void {
     const channel = message.channel as SendableChannels;
     const send = () =>
@@ -142,68 +140,6 @@ export class DiscordReplier {
       'discord call failed',
     );
     return undefined;
-  }
-}
-
-class StreamedReply {
-  private text = '';
-  private shown = '';
-  private sent: Message | undefined;
-  private inFlight: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private done = false;
-
-  constructor(
-    private readonly replier: DiscordReplier,
-    private readonly message: Message,
-  ) {}
-
-  push(delta: string): void {
-    this.text += delta;
-    this.schedule();
-  }
-
-  async finish(finalText: string): Promise<void> {
-    this.done = true;
-    clearTimeout(this.timer);
-    await this.inFlight;
-    await this.replier.send(this.message, finalText, this.sent);
-  }
-
-  async abandon(): Promise<void> {
-    this.done = true;
-    clearTimeout(this.timer);
-    await this.inFlight;
-    if (this.sent && this.shown)
-      await this.replier.edit(this.sent, `${this.preview()} [cut short]`);
-  }
-
-  private schedule(): void {
-    if (this.done || this.inFlight || this.timer) return;
-    const wait = this.replier.takeEditSlot(this.message.channelId);
-    if (wait > 0) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.schedule();
-      }, wait);
-      return;
-    }
-    const preview = this.preview();
-    if (preview === this.shown) return;
-    this.shown = preview;
-    const content = `${preview}${STREAMING_MARK}`;
-    this.inFlight = (
-      this.sent
-        ? this.replier.edit(this.sent, content)
-        : this.replier.reply(this.message, content).then((sent) => void (this.sent = sent))
-    ).finally(() => {
-      this.inFlight = undefined;
-      if (this.preview() !== this.shown) this.schedule();
-    });
-  }
-
-  private preview(): string {
-    return splitMarkdown(this.text, DISCORD_TEXT_LIMIT - STREAMING_MARK.length - 16)[0] ?? '';
   }
 }
 

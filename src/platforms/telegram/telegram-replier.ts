@@ -4,6 +4,7 @@ import type { Reply } from '../../core/types.js';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
 import { markdownToTelegramHtml, visibleLength } from './telegram-format.js';
 import type { TelegramTarget } from './telegram-mapping.js';
+import { EditThrottle, STREAMING_MARK_ROOM, StreamedAnswer } from '../shared/streamed-answer.js';
 
 /** Telegram's limit on a message's text, counted after entity parsing. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -25,8 +26,6 @@ export function telegramChunks(markdown: string, limit = TELEGRAM_TEXT_LIMIT): s
   return splitMarkdown(markdown, limit, (piece) => visibleLength(markdownToTelegramHtml(piece)));
 }
 
-const STREAMING_MARK = ' …';
-
 /**
  * Sends answers to Telegram: as a reply to the user's message, in its forum topic, with
  * "typing…" until the answer is out, rendered as Telegram HTML (plain text when Telegram still
@@ -34,8 +33,7 @@ const STREAMING_MARK = ' …';
  * throttled edits. Failures to deliver are logged, never thrown: nothing here may crash a turn.
  */
 export class TelegramReplier {
-  private readonly nextEditAt = new Map<number, number>();
-  private readonly editIntervalMs: number;
+  private readonly throttle: EditThrottle<number>;
   private readonly typingIntervalMs: number;
 
   constructor(
@@ -43,7 +41,7 @@ export class TelegramReplier {
     private readonly options: TelegramReplierOptions,
     private readonly log: Logger,
   ) {
-    this.editIntervalMs = options.editIntervalMs ?? 1000;
+    this.throttle = new EditThrottle(options.editIntervalMs ?? 1000);
     this.typingIntervalMs = options.typingIntervalMs ?? 4000;
   }
 
@@ -56,7 +54,18 @@ export class TelegramReplier {
     run: (onDelta?: (text: string) => void) => Promise<Reply>,
   ): Promise<Reply> {
     const stopTyping = this.keepTyping(target);
-    const stream = this.options.streamReplies ? new StreamedMessage(this, target) : undefined;
+    const stream = this.options.streamReplies
+      ? new StreamedAnswer<number, number>(
+          {
+            post: (text) => this.post(target, text, true),
+            edit: (id, text) => this.edit(target, id, text),
+            finish: (text, id) => this.send(target, text, id),
+          },
+          this.throttle,
+          target.chatId,
+          (text) => telegramChunks(text, TELEGRAM_TEXT_LIMIT - STREAMING_MARK_ROOM)[0] ?? '',
+        )
+      : undefined;
     try {
       const reply = await run(stream ? (delta) => stream.push(delta) : undefined);
       stopTyping();
@@ -136,23 +145,6 @@ export class TelegramReplier {
     }
   }
 
-  /** Milliseconds until this chat may be edited again (0: now), and books the slot if free. */
-  takeEditSlot(chatId: number, now = Date.now()): number {
-    const next = this.nextEditAt.get(chatId) ?? 0;
-    if (next > now) return next - now;
-    this.nextEditAt.set(chatId, now + this.editIntervalMs);
-    // Keep the map small: entries only matter for one interval.
-    if (this.nextEditAt.size > 10_000) {
-      for (const [id, at] of this.nextEditAt) if (at <= now) this.nextEditAt.delete(id);
-    }
-    return 0;
-  }
-
-  /** Pushes this chat's next edit back, e.g. after a 429 with `retry_after`. */
-  deferEdits(chatId: number, ms: number): void {
-    this.nextEditAt.set(chatId, Math.max(this.nextEditAt.get(chatId) ?? 0, Date.now() + ms));
-  }
-
   private keepTyping(target: TelegramTarget): () => void {
     const send = () =>
       this.api
@@ -176,75 +168,6 @@ export class TelegramReplier {
       'telegram call failed',
     );
     return undefined;
-  }
-}
-
-/**
- * One streamed answer: the first delta posts a message, later ones edit it at most once per
- * edit interval of the chat, and `finish` writes the final text (split if it grew too long).
- */
-class StreamedMessage {
-  private text = '';
-  private shown = '';
-  private messageId: number | undefined;
-  private inFlight: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private done = false;
-
-  constructor(
-    private readonly replier: TelegramReplier,
-    private readonly target: TelegramTarget,
-  ) {}
-
-  push(delta: string): void {
-    this.text += delta;
-    this.schedule();
-  }
-
-  async finish(finalText: string): Promise<void> {
-    this.done = true;
-    clearTimeout(this.timer);
-    await this.inFlight;
-    await this.replier.send(this.target, finalText, this.messageId);
-  }
-
-  /** The turn failed: leave what was shown, marked as cut short, and let the caller apologise. */
-  async abandon(): Promise<void> {
-    this.done = true;
-    clearTimeout(this.timer);
-    await this.inFlight;
-    if (this.messageId !== undefined && this.shown) {
-      await this.replier.edit(this.target, this.messageId, `${this.preview()} [cut short]`);
-    }
-  }
-
-  private schedule(): void {
-    if (this.done || this.inFlight || this.timer) return;
-    const wait = this.replier.takeEditSlot(this.target.chatId);
-    if (wait > 0) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.schedule();
-      }, wait);
-      return;
-    }
-    const preview = this.preview();
-    if (preview === this.shown) return;
-    this.shown = preview;
-    const text = `${preview}${STREAMING_MARK}`;
-    this.inFlight = (
-      this.messageId === undefined
-        ? this.replier.post(this.target, text, true).then((id) => void (this.messageId = id))
-        : this.replier.edit(this.target, this.messageId, text)
-    ).finally(() => {
-      this.inFlight = undefined;
-      if (this.preview() !== this.shown) this.schedule();
-    });
-  }
-
-  /** The part of the answer that fits the first message, leaving room for the mark. */
-  private preview(): string {
-    return telegramChunks(this.text, TELEGRAM_TEXT_LIMIT - STREAMING_MARK.length - 16)[0] ?? '';
   }
 }
 
