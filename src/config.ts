@@ -329,3 +329,17 @@ export function readConfig(): Config {
   loadDotenv({ quiet: true });
   return parseConfig(process.env);
 }
+
+/**
+ * For entry points: `readConfig`, or the fix-it message on standard error and exit code 1 — a
+ * stack trace would only hide what to change.
+ */
+export function readConfigOrExit(): Config {
+  try {
+    return readConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,20 +1,13 @@
 import { userInfo } from 'node:os';
 import { createApp } from './app.js';
-import { ConfigError, readConfig, type Config } from './config.js';
+import { readConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
 import { DiscordStartError } from './platforms/discord/discord-platform.js';
 import { TelegramStartError } from './platforms/telegram/telegram-platform.js';
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = readConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = readConfigOrExit();
 
   // With no platform configured, the terminal chat runs, and stdout is the conversation.
   const terminal = !config.telegram && !config.discord;

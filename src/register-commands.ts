@@ -1,5 +1,5 @@
 import { REST } from 'discord.js';
-import { ConfigError, readConfig } from './config.js';
+import { readConfigOrExit } from './config.js';
 import { syncCommands } from './platforms/discord/discord-commands.js';
 
 /**
@@ -7,14 +7,7 @@ import { syncCommands } from './platforms/discord/discord-commands.js';
  * (the bot also does this at start-up, only when they changed).
  */
 async function main(): Promise<void> {
-  let discord;
-  try {
-    discord = readConfig().discord;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const discord = readConfigOrExit().discord;
   if (!discord) {
     process.stderr.write('Set DISCORD_TOKEN (in .env or the environment) to register commands.\n');
     process.exit(1);

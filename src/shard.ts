@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
-import { ConfigError, readConfig, type Config } from './config.js';
+import { readConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 
 /**
@@ -11,14 +11,7 @@ import { createLogger } from './logger.js';
  * in shard 0 only.
  */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = readConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  const config = readConfigOrExit();
   const discord = config.discord;
   if (!discord) {
     process.stderr.write('Set DISCORD_TOKEN to run Discord shards.\n');

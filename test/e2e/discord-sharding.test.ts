@@ -1,8 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../doubles/fake-openai-server.js';
@@ -12,11 +7,10 @@ import {
   type FakeDiscordServer,
   type FakeUser,
 } from '../doubles/fake-discord-server.js';
+import { startProgram, type RunningProgram } from '../support/program.js';
 import { connectTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.sharded-token_for-tests';
-const TSX = import.meta.resolve('tsx');
-const src = (file: string) => fileURLToPath(new URL(`../../src/${file}`, import.meta.url));
 
 /** A guild ID that Discord routes to `shard` of `count`: (id >> 22) % count. */
 function guildIdOnShard(shard: number, count: number): string {
@@ -35,8 +29,8 @@ describe('Discord sharding, end to end', () => {
   let discord: FakeDiscordServer;
   let openai: FakeOpenAIServer;
   let redis: Redis;
-  let manager: ChildProcess;
-  let output = '';
+  let manager: RunningProgram;
+  let output: () => string = () => '';
   let alice: FakeUser;
   let channelA: FakeChannel;
   let channelB: FakeChannel;
@@ -61,18 +55,13 @@ describe('Discord sharding, end to end', () => {
       STREAM_REPLIES: 'false',
       LOG_LEVEL: 'info',
     };
-    manager = spawn(process.execPath, ['--import', TSX, src('shard.ts')], {
-      cwd: mkdtempSync(join(tmpdir(), 'chatmem-shards-')),
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    manager.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    manager.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await discord.waitFor(() => output.includes('all shards ready'), 60_000);
+    manager = startProgram('shard.ts', env);
+    output = () => manager.stdout() + manager.stderr();
+    await discord.waitFor(() => output().includes('all shards ready'), 60_000);
   }, 90_000);
 
   afterAll(async () => {
-    if (manager.exitCode === null) manager.kill('SIGKILL');
+    if (manager.child.exitCode === null) manager.child.kill('SIGKILL');
     await discord.close();
     await openai.close();
     await deleteKeys(redis, prefix);
@@ -99,7 +88,7 @@ describe('Discord sharding, end to end', () => {
         [1, 2],
       ]),
     );
-    expect(output).toContain('"msg":"shard started"');
+    expect(output()).toContain('"msg":"shard started"');
   });
 
   it('answers every guild and DMs exactly once, with memory per session across processes', async () => {
@@ -130,23 +119,14 @@ describe('Discord sharding, end to end', () => {
   });
 
   it('stops every shard and exits 0 on SIGTERM', async () => {
-    manager.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => manager.on('close', resolve));
-    expect(code).toBe(0);
-    expect(output).toContain('all shards stopped');
+    manager.child.kill('SIGTERM');
+    expect(await manager.exited).toBe(0);
+    expect(output()).toContain('all shards stopped');
   });
 
   it('registers the slash commands with npm run register-commands', async () => {
-    const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', TSX, src('register-commands.ts')], {
-        cwd: mkdtempSync(join(tmpdir(), 'chatmem-register-')),
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('close', (code) => resolve({ code, out }));
-    });
+    const program = startProgram('register-commands.ts', env);
+    const run = { code: await program.exited, out: program.stdout() };
     expect(run.code).toBe(0);
     expect(run.out).toBe('Slash commands already up to date.\n');
   });

@@ -1,8 +1,3 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
@@ -22,6 +17,7 @@ import {
   type StoredMessage,
 } from '../doubles/fake-discord-server.js';
 import { silentLogger, tokens } from '../support/core.js';
+import { startProgram } from '../support/program.js';
 import { connectTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.discord-token_for-tests';
@@ -356,27 +352,12 @@ describe('Discord end to end', () => {
   });
 
   it('the real program stops cleanly on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        import.meta.resolve('tsx'),
-        fileURLToPath(new URL('../../src/main.ts', import.meta.url)),
-      ],
-      {
-        cwd: mkdtempSync(join(tmpdir(), 'chatmem-discord-')),
-        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    await discord.waitFor(() => stdout.includes('discord client ready'), 15_000);
+    const program = startProgram('main.ts', { LOG_LEVEL: 'info', ...env });
+    await discord.waitFor(() => program.stdout().includes('discord client ready'), 15_000);
     await say(bob, 'hello from the real process');
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(0);
-    expect(stdout).toContain('"msg":"stopped"');
-    expect(stdout).not.toContain(TOKEN);
+    program.child.kill('SIGTERM');
+    expect(await program.exited).toBe(0);
+    expect(program.stdout()).toContain('"msg":"stopped"');
+    expect(program.stdout()).not.toContain(TOKEN);
   });
 });

@@ -1,8 +1,3 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
@@ -22,6 +17,7 @@ import {
   type SentMessage,
 } from '../doubles/fake-telegram-server.js';
 import { silentLogger, tokens } from '../support/core.js';
+import { startProgram } from '../support/program.js';
 import { connectTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
 
 /**
@@ -372,29 +368,17 @@ describe('Telegram end to end', () => {
   });
 
   it('the real program stops cleanly on SIGTERM while polling', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        import.meta.resolve('tsx'),
-        fileURLToPath(new URL('../../src/main.ts', import.meta.url)),
-      ],
-      {
-        cwd: mkdtempSync(join(tmpdir(), 'chatmem-telegram-')),
-        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const program = startProgram('main.ts', { LOG_LEVEL: 'info', ...env });
+    await telegram.waitFor(
+      () => program.stdout().includes('telegram long polling started'),
+      15_000,
     );
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    await telegram.waitFor(() => stdout.includes('telegram long polling started'), 15_000);
     const before = telegram.sentMessages().length;
     telegram.sendMessage(bob, privateChat(bob), 'hello from the real process');
     await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(0);
-    expect(stdout).toContain('"msg":"stopped"');
-    expect(stdout).not.toContain(telegram.token.split(':')[1]!);
+    program.child.kill('SIGTERM');
+    expect(await program.exited).toBe(0);
+    expect(program.stdout()).toContain('"msg":"stopped"');
+    expect(program.stdout()).not.toContain(telegram.token.split(':')[1]!);
   });
 });

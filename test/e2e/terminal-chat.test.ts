@@ -1,49 +1,15 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../doubles/fake-openai-server.js';
+import { startProgram } from '../support/program.js';
 import { connectTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs the real program (`src/main.ts`, the same code `npm start` builds) with the given
- * environment, from an empty directory so no developer's `.env` leaks in.
- */
-function runBot(
-  env: Record<string, string>,
-  input: string | null,
-  options: { killAfterOutput?: RegExp } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN], {
-      cwd: mkdtempSync(join(tmpdir(), 'chatmem-e2e-')),
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (options.killAfterOutput?.test(stdout)) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    if (input !== null) child.stdin.end(input);
-  });
+/** Runs the real program with standard input from a pipe; resolves when it has exited. */
+async function runBot(env: Record<string, string>, input: string) {
+  const program = startProgram('main.ts', { LOG_LEVEL: 'warn', ...env });
+  program.child.stdin.end(input);
+  const code = await program.exited;
+  return { code, stdout: program.stdout(), stderr: program.stderr() };
 }
 
 describe('terminal chat, end to end (real program, real ChatOpenAI, fake OpenAI server, real Redis)', () => {
@@ -125,18 +91,11 @@ describe('terminal chat, end to end (real program, real ChatOpenAI, fake OpenAI 
   });
 
   it('stops cleanly on SIGTERM while waiting for input', async () => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN], {
-      cwd: mkdtempSync(join(tmpdir(), 'chatmem-e2e-')),
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.write('hello\n');
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(0);
-    expect(stderr).toContain('shutting down');
+    const program = startProgram('main.ts', { LOG_LEVEL: 'info', ...env });
+    program.child.stdin.write('hello\n');
+    await new Promise<void>((resolve) => program.child.stdout.once('data', () => resolve()));
+    program.child.kill('SIGTERM');
+    expect(await program.exited).toBe(0);
+    expect(program.stderr()).toContain('shutting down');
   });
 });
