@@ -3,7 +3,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Client, GatewayIntentBits, Partials } from 'discord.js';
 import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { ConversationService } from './core/conversation.js';
@@ -11,8 +11,10 @@ import { TiktokenCounter, type TokenCounter } from './core/token-counter.js';
 import { startHttpServer, type HttpRoutes, type RunningHttpServer } from './http/http-server.js';
 import { Metrics } from './http/metrics.js';
 import { createChatModel } from './llm/chat-model.js';
+import { BufferedMemoryStore } from './memory/buffered-memory-store.js';
 import { InMemoryMemoryStore } from './memory/in-memory-store.js';
 import { hardCapFor, type MemoryStore } from './memory/memory-store.js';
+import { createRedisClient } from './memory/redis-client.js';
 import { RedisMemoryStore } from './memory/redis-memory-store.js';
 import { DiscordPlatform } from './platforms/discord/discord-platform.js';
 import { SAFE_MENTIONS } from './platforms/discord/discord-replier.js';
@@ -45,7 +47,7 @@ export interface AppOptions {
 
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const metrics = new Metrics();
-  const { store, redis } = createStore(config, logger, metrics);
+  const { store, buffer, redis } = createStore(config, logger, metrics);
   const service = new ConversationService({
     store,
     chatModel: createChatModel(config),
@@ -61,6 +63,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       windowTokens: config.memory.windowTokens,
       summaryMaxTokens: config.memory.summaryMaxTokens,
       maxInputChars: config.maxInputChars,
+      ratePerMinute: config.ratePerMinute,
       model: { timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries },
     },
   });
@@ -98,6 +101,15 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
     stop(graceMs = SHUTDOWN_GRACE_MS) {
       return (stopping ??= (async () => {
         await Promise.all([telegram?.stop(), discord?.stop(), service.close(graceMs)]);
+        // Last chance for turns answered during an outage.
+        if (buffer && buffer.size > 0) {
+          await buffer.flush();
+          if (buffer.size > 0)
+            logger.error(
+              { count: buffer.size },
+              'turns not written: memory unreachable at shutdown',
+            );
+        }
         await http?.close();
         await store.close();
         if (redis) await redis.quit().catch(() => redis.disconnect());
@@ -110,38 +122,42 @@ function createStore(
   config: Config,
   logger: Logger,
   metrics: Metrics,
-): { store: MemoryStore; redis?: Redis } {
+): { store: MemoryStore; buffer?: BufferedMemoryStore; redis?: Redis | Cluster } {
   const policy = {
     ttlSeconds: config.memory.ttlSeconds,
     ...hardCapFor(config.memory.windowTokens),
   };
-  if (!config.redis.url) {
+  const target = config.redis.target;
+  if (!target) {
     logger.warn(
       'REDIS_URL is not set: using the embedded in-process memory store; memory is lost on restart',
     );
     return { store: new InMemoryMemoryStore(policy) };
   }
-  const redis = new Redis(config.redis.url, {
-    connectTimeout: 5000,
-    maxRetriesPerRequest: 2,
-    // Reconnect forever with a capped back-off; turns fail fast meanwhile with a polite apology.
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
-  });
   let lastErrorLog = 0;
-  redis.on('error', (err: Error) => {
-    metrics.redisErrors.inc();
-    if (Date.now() - lastErrorLog > 10_000) {
-      lastErrorLog = Date.now();
-      logger.error(
-        { err: { message: err.message, code: (err as { code?: string }).code } },
-        'redis error',
-      );
-    }
+  const redis = createRedisClient(target, {
+    connectionName: 'chatmem-bot',
+    onError: (err) => {
+      metrics.redisErrors.inc();
+      if (Date.now() - lastErrorLog > 10_000) {
+        lastErrorLog = Date.now();
+        logger.error(
+          { err: { message: err.message, code: (err as { code?: string }).code } },
+          'redis error',
+        );
+      }
+    },
   });
-  return {
-    store: new RedisMemoryStore(redis, { keyPrefix: config.redis.keyPrefix, ...policy }),
-    redis,
-  };
+  // While Redis is unreachable, answered turns wait here and are written once it is back.
+  const buffer = new BufferedMemoryStore(
+    new RedisMemoryStore(redis, { keyPrefix: config.redis.keyPrefix, ...policy }),
+    {
+      onDropped: (count) => logger.error({ count }, 'write buffer full: oldest turns dropped'),
+      onFlushError: (err) => logger.debug({ err }, 'memory still unreachable; writes kept'),
+    },
+  );
+  metrics.pendingWritesSource = () => buffer.size;
+  return { store: buffer, buffer, redis };
 }
 
 function createTelegram(
@@ -205,14 +221,14 @@ interface RouteDeps {
   readonly config: Config;
   readonly telegram?: TelegramPlatform;
   readonly discord?: DiscordPlatform;
-  readonly redis?: Redis;
+  readonly redis?: Redis | Cluster;
   readonly metrics: Metrics;
 }
 
 /** How long /readyz waits for Redis before calling it unreachable. */
 const READY_PING_TIMEOUT_MS = 1000;
 
-async function redisReachable(redis: Redis): Promise<boolean> {
+async function redisReachable(redis: Redis | Cluster): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

@@ -1,5 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { parseRedisTarget, type RedisTarget } from './memory/redis-client.js';
 
 /**
  * The only module that reads `process.env`. One zod schema; a bad value stops start-up with a
@@ -92,6 +93,10 @@ const schema = z.object({
   LLM_MAX_RETRIES: integer(0, 10, 2),
   SYSTEM_PROMPT: z.preprocess(unsetIfEmpty, z.string().default(DEFAULT_SYSTEM_PROMPT)),
   REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'redis://localhost:6379'),
+  REDIS_SENTINELS: z.preprocess(unsetIfEmpty, z.string().optional()),
+  REDIS_SENTINEL_NAME: z.preprocess(unsetIfEmpty, z.string().optional()),
+  REDIS_CLUSTER_NODES: z.preprocess(unsetIfEmpty, z.string().optional()),
+  RATE_LIMIT_PER_MINUTE: integer(0, 10_000, 20, ' of turns (0 = no limit)'),
   REDIS_KEY_PREFIX: z.preprocess(
     unsetIfEmpty,
     z
@@ -195,7 +200,14 @@ export interface Config {
     readonly maxRetries: number;
   };
   readonly systemPrompt: string;
-  readonly redis: { readonly url?: string; readonly keyPrefix: string };
+  readonly redis: {
+    readonly url?: string;
+    /** Standalone (REDIS_URL), Sentinel or Cluster; unset: the embedded store. */
+    readonly target?: RedisTarget;
+    readonly keyPrefix: string;
+  };
+  /** Turns a user may start per minute; 0 = no limit. */
+  readonly ratePerMinute: number;
   readonly memory: {
     readonly ttlSeconds: number;
     readonly windowTokens: number;
@@ -273,6 +285,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         'and LLM_MODEL=llama3.2',
     ]);
   }
+  let target: RedisTarget | undefined;
+  try {
+    target = parseRedisTarget({
+      url: e.REDIS_URL,
+      sentinels: e.REDIS_SENTINELS,
+      sentinelName: e.REDIS_SENTINEL_NAME,
+      clusterNodes: e.REDIS_CLUSTER_NODES,
+    });
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
   if (e.SUMMARY_MAX_TOKENS > e.MEMORY_WINDOW_TOKENS) {
     throw new ConfigError([
       `SUMMARY_MAX_TOKENS (${e.SUMMARY_MAX_TOKENS}) must not exceed MEMORY_WINDOW_TOKENS ` +
@@ -288,7 +311,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxRetries: e.LLM_MAX_RETRIES,
     },
     systemPrompt: e.SYSTEM_PROMPT,
-    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    redis: { url: e.REDIS_URL, target, keyPrefix: e.REDIS_KEY_PREFIX },
+    ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
     memory: {
       ttlSeconds: e.MEMORY_TTL_SECONDS,
       windowTokens: e.MEMORY_WINDOW_TOKENS,

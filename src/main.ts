@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     interactive,
     userName: consoleUserName(),
     logger,
-    notice: config.redis.url
+    notice: config.redis.target
       ? 'Memory is kept in Redis.'
       : 'Memory is kept in this process only (set REDIS_URL to keep it across restarts).',
   });

@@ -47,7 +47,12 @@ describe('configuration', () => {
       openai: { apiKey: undefined, baseURL: 'http://localhost:11434/v1' },
       llm: { model: 'llama3.2', temperature: 0.2, timeoutMs: 15000, maxRetries: 0 },
       systemPrompt: 'Be brief.',
-      redis: { url: 'redis://redis:6379/2', keyPrefix: 'bot-a' },
+      redis: {
+        url: 'redis://redis:6379/2',
+        target: { kind: 'standalone', url: 'redis://redis:6379/2' },
+        keyPrefix: 'bot-a',
+      },
+      ratePerMinute: 20,
       memory: { ttlSeconds: 0, windowTokens: 3000, summaryMaxTokens: 300 },
       maxInputChars: 1000,
       logLevel: 'debug',
@@ -57,6 +62,40 @@ describe('configuration', () => {
       discord: undefined,
       httpPort: undefined,
     });
+  });
+
+  it('reads Sentinel and Cluster settings and the rate limit', () => {
+    expect(
+      parseConfig({
+        ...minimal,
+        REDIS_SENTINELS: '10.0.0.1:26379,10.0.0.2:26379',
+        REDIS_SENTINEL_NAME: 'mymaster',
+      }).redis.target,
+    ).toMatchObject({
+      kind: 'sentinel',
+      name: 'mymaster',
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '10.0.0.2', port: 26379 },
+      ],
+    });
+    expect(
+      parseConfig({ ...minimal, REDIS_CLUSTER_NODES: 'a:7000,b:7001' }).redis.target,
+    ).toMatchObject({
+      kind: 'cluster',
+      nodes: [
+        { host: 'a', port: 7000 },
+        { host: 'b', port: 7001 },
+      ],
+    });
+    expect(
+      problems({ ...minimal, REDIS_SENTINELS: 'nonsense', REDIS_SENTINEL_NAME: 'mymaster' }),
+    ).toContain('REDIS_SENTINELS must be host:port pairs');
+    expect(problems({ ...minimal, REDIS_SENTINELS: 'a:1' })).toContain(
+      'REDIS_SENTINEL_NAME must be set',
+    );
+    expect(parseConfig({ ...minimal, RATE_LIMIT_PER_MINUTE: '0' }).ratePerMinute).toBe(0);
+    expect(parseConfig(minimal).ratePerMinute).toBe(20);
   });
 
   it('reads the allowlists', () => {

@@ -1,11 +1,19 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, mapChatMessagesToStoredMessages } from '@langchain/core/messages';
 import type { Logger } from 'pino';
-import type { MemoryStore, SessionMemory } from '../memory/memory-store.js';
+import { randomUUID } from 'node:crypto';
+import {
+  UNKNOWN_GENERATIONS,
+  emptyMemory,
+  type MemoryStore,
+  type SessionMemory,
+  type TurnLease,
+} from '../memory/memory-store.js';
 import {
   ConversationError,
   InputRejectedError,
   MemoryUnavailableError,
+  RateLimitedError,
   SessionBusyError,
   TurnAbortedError,
 } from './errors.js';
@@ -27,11 +35,21 @@ export interface ConversationSettings {
   readonly maxInputChars: number;
   readonly model: ModelCallPolicy;
   /**
-   * Messages of one session that may wait for an answer at once; one more is refused politely.
-   * Default 5: a user pasting a burst is served in order, a flood does not pile up in memory.
+   * Messages of one user that may wait for an answer at once (one runs, the others wait in order);
+   * one more is refused politely. Default 5: a user pasting a burst is served in order, a flood
+   * does not pile up in memory.
    */
   readonly maxPendingPerSession?: number;
+  /** Turns a user may start per minute (`RATE_LIMIT_PER_MINUTE`); 0 or absent: no limit. */
+  readonly ratePerMinute?: number;
 }
+
+/** How much longer than a turn's time budget its lease lives, so a crashed process cannot block. */
+const LEASE_MARGIN_MS = 5000;
+
+/** Added to an answer given while memory (Redis) was unreachable. */
+export const WITHOUT_MEMORY =
+  'I cannot reach my memory right now, so I answered without our earlier conversation.';
 
 export interface ConversationDeps {
   readonly store: MemoryStore;
@@ -49,6 +67,7 @@ export type TurnOutcome =
   | 'model_error'
   | 'memory_unavailable'
   | 'session_busy'
+  | 'rate_limited'
   | 'aborted'
   | 'error';
 
@@ -75,6 +94,7 @@ const OUTCOMES: Record<string, TurnOutcome> = {
   model_error: 'model_error',
   memory_unavailable: 'memory_unavailable',
   session_busy: 'session_busy',
+  rate_limited: 'rate_limited',
   aborted: 'aborted',
 };
 
@@ -143,11 +163,13 @@ export class ConversationService {
       : this.shutdown.signal;
     let outcome: { reply: Reply; totalTokens: number };
     try {
-      outcome = await this.queue.run(turn.session.id, () =>
+      // One turn of a user at a time, in order: its sessions never interleave, and a user
+      // cannot run turns in parallel (across processes too: see the lease in `runTurn`).
+      outcome = await this.queue.run(`${turn.session.platform}:${turn.session.userId}`, () =>
         this.runTurn(turn, question, { ...options, signal }),
       );
     } catch (error) {
-      if (error instanceof QueueFullError) throw new SessionBusyError(error.pending);
+      if (error instanceof QueueFullError) throw new SessionBusyError();
       throw error;
     }
     if (outcome.totalTokens > this.deps.settings.windowTokens) {
@@ -185,23 +207,34 @@ export class ConversationService {
 
   async forget(session: SessionRef): Promise<void> {
     assertSessionRef(session);
-    await this.deps.store.forget(session);
+    await this.memoryCall(() => this.deps.store.forget(session));
   }
 
   /** Forgets every session of the user on the platform; returns how many there were. */
   async forgetUser(platform: string, userId: string): Promise<number> {
-    return this.deps.store.forgetUser(platform, userId);
+    return this.memoryCall(() => this.deps.store.forgetUser(platform, userId));
   }
 
   async memory(session: SessionRef): Promise<MemorySnapshot> {
     assertSessionRef(session);
-    const memory = await this.deps.store.load(session);
+    const memory = await this.memoryCall(() => this.deps.store.load(session));
     return {
       summary: memory.summary,
       summaryTokens: memory.summaryTokens,
       messageCount: memory.entries.length,
       messageTokens: memory.totalTokens,
     };
+  }
+
+  /** A store call for a command: its failure becomes a typed, politely worded error. */
+  private async memoryCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ConversationError) throw error;
+      this.log.error({ err: error }, 'memory call failed');
+      throw new MemoryUnavailableError({ cause: error });
+    }
   }
 
   /** Resolves when no turn and no summary is running. */
@@ -242,14 +275,75 @@ export class ConversationService {
     question: string,
     options: ReplyOptions & { signal: AbortSignal },
   ): Promise<{ reply: Reply; totalTokens: number }> {
-    const { store, tokens, settings } = this.deps;
+    const { settings } = this.deps;
+    const lease: TurnLease = {
+      owner: randomUUID(),
+      ttlMs: settings.model.timeoutMs + LEASE_MARGIN_MS,
+      rateWindowMs: settings.ratePerMinute ? 60_000 : 0,
+    };
     let memory: SessionMemory;
+    let degraded = false;
     try {
-      memory = await store.load(turn.session);
+      memory = await this.loadWithLease(turn.session, lease, options.signal);
     } catch (error) {
-      this.log.error({ err: error, session: turn.session.id }, 'memory load failed');
-      throw new MemoryUnavailableError({ cause: error });
+      if (error instanceof ConversationError) throw error;
+      // Memory is unreachable: answer without it, say so, and let the store keep the turn.
+      this.log.error(
+        { err: error, session: turn.session.id },
+        'memory load failed; answering without memory',
+      );
+      memory = emptyMemory(UNKNOWN_GENERATIONS);
+      degraded = true;
     }
+    const limit = settings.ratePerMinute ?? 0;
+    if (limit > 0 && memory.rate && memory.rate.count > limit) {
+      await this.release(turn.session, lease.owner);
+      throw new RateLimitedError(memory.rate.resetInMs);
+    }
+    try {
+      return await this.answerWith(turn, question, options, memory, lease.owner, degraded);
+    } catch (error) {
+      await this.release(turn.session, lease.owner);
+      throw error;
+    }
+  }
+
+  /**
+   * Loads the session and takes the user's lease; while another process holds it, waits (up to
+   * that turn's time budget) so the user's turns still run one at a time and in order.
+   */
+  private async loadWithLease(
+    session: SessionRef,
+    lease: TurnLease,
+    signal: AbortSignal,
+  ): Promise<SessionMemory> {
+    const deadline = Date.now() + lease.ttlMs;
+    for (;;) {
+      const memory = await this.deps.store.load(session, lease);
+      if (memory.lease?.held !== false) return memory;
+      const wait = Math.min(Math.max(memory.lease.retryAfterMs, 50), 500);
+      if (Date.now() + wait > deadline) throw new SessionBusyError(memory.lease.retryAfterMs);
+      await new Promise<void>((resolve) => setTimeout(resolve, wait));
+      if (signal.aborted) throw new TurnAbortedError();
+    }
+  }
+
+  private async release(session: SessionRef, owner: string): Promise<void> {
+    await this.deps.store.releaseLease(session, owner).catch((error: unknown) => {
+      // It expires by itself within the turn's budget.
+      this.log.debug({ err: error }, 'lease release failed');
+    });
+  }
+
+  private async answerWith(
+    turn: Turn,
+    question: string,
+    options: ReplyOptions & { signal: AbortSignal },
+    memory: SessionMemory,
+    leaseOwner: string,
+    degraded: boolean,
+  ): Promise<{ reply: Reply; totalTokens: number }> {
+    const { store, tokens, settings } = this.deps;
     const prompt = await buildPrompt({
       systemPrompt: settings.systemPrompt,
       summary: memory.summary,
@@ -271,22 +365,32 @@ export class ConversationService {
       outputTokens: tokens.countText(answer.text),
     };
     try {
-      const written = await store.appendTurn(turn.session, memory.generations, [
-        { message: storedHuman!, tokens: tokens.countMessage(human) },
-        { message: storedAi!, tokens: tokens.countMessage(ai) },
-      ]);
+      const written = await store.appendTurn(
+        turn.session,
+        memory.generations,
+        [
+          { message: storedHuman!, tokens: tokens.countMessage(human) },
+          { message: storedAi!, tokens: tokens.countMessage(ai) },
+        ],
+        { answeredAt: Date.now(), leaseOwner },
+      );
       if (written.dropped > 0) {
         this.log.warn(
           { session: turn.session.id, dropped: written.dropped },
           'hard cap dropped unsummarised messages',
         );
       }
-      const remembered = written.status === 'written';
+      const remembered = written.status !== 'stale';
       if (!remembered) this.log.info({ session: turn.session.id }, 'session forgotten mid-turn');
-      return { reply: { text: answer.text, remembered, usage }, totalTokens: written.totalTokens };
+      const notice = degraded ? WITHOUT_MEMORY : undefined;
+      return {
+        reply: { text: answer.text, remembered, usage, notice },
+        totalTokens: written.totalTokens,
+      };
     } catch (error) {
       this.log.error({ err: error, session: turn.session.id }, 'memory write failed');
-      return { reply: { text: answer.text, remembered: false, usage }, totalTokens: 0 };
+      const notice = degraded ? WITHOUT_MEMORY : undefined;
+      return { reply: { text: answer.text, remembered: false, usage, notice }, totalTokens: 0 };
     }
   }
 

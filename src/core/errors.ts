@@ -73,16 +73,35 @@ export class MemoryUnavailableError extends ConversationError {
   }
 }
 
-/** Too many of this session's messages are already waiting for an answer. */
+/** The user already has turns waiting or in flight (one at a time per user, across processes). */
 export class SessionBusyError extends ConversationError {
   readonly code = 'session_busy';
-  readonly userMessage =
-    'I am still answering your earlier messages. Please wait for those answers first.';
+  readonly userMessage: string;
 
-  constructor(readonly pending: number) {
-    super(`${pending} turns already pending for this session`);
+  constructor(readonly retryAfterMs = 5000) {
+    super(`the user already has a turn in flight; retry in ${retryAfterMs} ms`);
     this.name = 'SessionBusyError';
+    this.userMessage =
+      'I am still answering your previous message. ' +
+      `Please send this one again ${inSeconds(retryAfterMs)}.`;
   }
+}
+
+/** The user sent more turns than `RATE_LIMIT_PER_MINUTE` allows. */
+export class RateLimitedError extends ConversationError {
+  readonly code = 'rate_limited';
+  readonly userMessage: string;
+
+  constructor(readonly retryAfterMs: number) {
+    super(`rate limit reached; retry in ${retryAfterMs} ms`);
+    this.name = 'RateLimitedError';
+    this.userMessage = `You are sending messages faster than I can answer. Please try again ${inSeconds(retryAfterMs)}.`;
+  }
+}
+
+function inSeconds(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds <= 5 ? 'in a few seconds' : `in ${seconds} seconds`;
 }
 
 /** The turn was abandoned (shutdown); nothing was stored. */

@@ -43,8 +43,16 @@ export async function callModel(
     if (options.signal?.aborted) throw new TurnAbortedError();
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new ModelError('timeout', undefined);
-    const timeout = AbortSignal.timeout(remaining);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    // A timer cleared after the attempt, not AbortSignal.timeout: that one (and the listeners
+    // LangChain hangs on it) would live for the whole budget after every turn.
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('timed out', 'TimeoutError')),
+      remaining,
+    );
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, timeout.signal])
+      : timeout.signal;
     let emitted = false;
     try {
       const answer = options.onDelta
@@ -57,13 +65,15 @@ export async function callModel(
       return answer;
     } catch (error) {
       if (options.signal?.aborted) throw new TurnAbortedError();
-      const failure = classifyModelError(error, timeout.aborted);
+      const failure = classifyModelError(error, timeout.signal.aborted);
       if (!failure.retryable || emitted || attempt >= policy.maxRetries) throw failure;
       const backoff = baseDelay * 2 ** attempt * (0.75 + Math.random() * 0.5);
       const delay = Math.max(retryAfterMs(error) ?? 0, backoff);
       // A retry that cannot finish in time only delays the apology.
       if (Date.now() + delay + Math.min(1000, policy.timeoutMs / 4) >= deadline) throw failure;
       await sleep(delay, options.signal);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -33,6 +33,8 @@ export interface Reply {
    */
   readonly remembered: boolean;
   readonly usage: TokenUsage;
+  /** One short line to show after the answer, e.g. that memory was unreachable. */
+  readonly notice?: string;
 }
 
 /** What the bot currently remembers of one session, for `/memory`. */

@@ -37,10 +37,13 @@ export class Metrics {
     help: 'Errors reported by the Redis client (connection losses, timeouts)',
     registers: [this.registry],
   });
-  readonly pendingWrites = new Gauge({
+  /** Read at every scrape; the app points it at the write buffer. */
+  pendingWritesSource: () => number = () => 0;
+  readonly pendingWrites: Gauge = new Gauge({
     name: 'chatmem_memory_writes_pending',
     help: 'Answered turns waiting to be written to memory (kept in process while Redis is unreachable)',
     registers: [this.registry],
+    collect: (): void => this.pendingWrites.set(this.pendingWritesSource()),
   });
 
   constructor() {

@@ -4,6 +4,7 @@ import type { SessionRef } from '../core/types.js';
 import {
   FORGET_MARK_SECONDS,
   emptyMemory,
+  type AppendOptions,
   type AppendResult,
   type Generations,
   type MemoryPolicy,
@@ -11,6 +12,7 @@ import {
   type NewMessage,
   type SessionMemory,
   type SummaryFold,
+  type TurnLease,
 } from './memory-store.js';
 
 interface Entry {
@@ -22,6 +24,8 @@ interface Entry {
 
 interface SessionState {
   generation: number;
+  /** When it was last forgotten (ms), for turns answered without their generations. */
+  forgottenAt: number;
   seq: number;
   summary: string;
   summaryTokens: number;
@@ -36,6 +40,10 @@ interface UserState {
   readonly sessions: Map<string, number>;
   generation: number;
   generationExpiresAt: number;
+  /** When all of the user's sessions were last forgotten (ms). */
+  forgottenAt: number;
+  lease?: { owner: string; expiresAt: number };
+  rate?: { count: number; resetAt: number };
 }
 
 export interface InMemoryStoreOptions extends MemoryPolicy {
@@ -67,11 +75,12 @@ export class InMemoryMemoryStore implements MemoryStore {
 
   async init(): Promise<void> {}
 
-  async load(session: SessionRef): Promise<SessionMemory> {
+  async load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory> {
     assertSessionRef(session);
     const generations = this.generationsOf(session);
+    const turn = lease ? this.takeLease(session, lease) : {};
     const state = this.liveSession(session.id);
-    if (!state) return emptyMemory(generations);
+    if (!state) return { ...emptyMemory(generations), ...turn };
     return {
       summary: state.summary,
       summaryTokens: state.summaryTokens,
@@ -83,23 +92,60 @@ export class InMemoryMemoryStore implements MemoryStore {
       totalTokens: state.tokens,
       generations,
       dropped: state.dropped,
+      ...turn,
     };
+  }
+
+  /** The lease and the rate count, as the Redis load script takes them. */
+  private takeLease(session: SessionRef, lease: TurnLease): Pick<SessionMemory, 'lease' | 'rate'> {
+    const now = this.now();
+    const user = this.liveUser(session) ?? this.newUser(session);
+    if (user.lease && user.lease.expiresAt > now && user.lease.owner !== lease.owner) {
+      return { lease: { held: false, retryAfterMs: user.lease.expiresAt - now } };
+    }
+    user.lease = { owner: lease.owner, expiresAt: now + lease.ttlMs };
+    if (!lease.rateWindowMs) return { lease: { held: true, retryAfterMs: 0 } };
+    if (!user.rate || user.rate.resetAt <= now) {
+      user.rate = { count: 0, resetAt: now + lease.rateWindowMs };
+    }
+    user.rate.count += 1;
+    return {
+      lease: { held: true, retryAfterMs: 0 },
+      rate: { count: user.rate.count, resetInMs: user.rate.resetAt - now },
+    };
+  }
+
+  async releaseLease(session: SessionRef, owner: string): Promise<void> {
+    assertSessionRef(session);
+    const user = this.liveUser(session);
+    if (user?.lease?.owner === owner) user.lease = undefined;
   }
 
   async appendTurn(
     session: SessionRef,
     expect: Generations,
     messages: readonly NewMessage[],
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     assertSessionRef(session);
     const user = this.liveUser(session);
+    if (options.leaseOwner) await this.releaseLease(session, options.leaseOwner);
     const existing = this.liveSession(session.id);
-    if (existing && existing.generation !== expect.session) return stale();
-    if (user && user.generationExpiresAt > this.now() && user.generation !== expect.user) {
-      return stale();
+    if (expect.session >= 0) {
+      if (existing && existing.generation !== expect.session) return stale();
+      if (user && user.generationExpiresAt > this.now() && user.generation !== expect.user) {
+        return stale();
+      }
+    } else {
+      // Answered without memory (its generations unknown): a forget after it wins, by time.
+      const answeredAt = options.answeredAt ?? this.now();
+      if ((existing?.forgottenAt ?? 0) > answeredAt || (user?.forgottenAt ?? 0) > answeredAt) {
+        return stale();
+      }
     }
     const state: SessionState = existing ?? {
-      generation: expect.session,
+      forgottenAt: 0,
+      generation: Math.max(expect.session, 0),
       seq: 0,
       summary: '',
       summaryTokens: 0,
@@ -167,6 +213,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     // in flight, exactly as the Redis store leaves a hash holding only `gen`.
     this.sessions.set(session.id, {
       generation: (previous?.generation ?? 0) + 1,
+      forgottenAt: this.now(),
       seq: 0,
       summary: '',
       summaryTokens: 0,
@@ -191,6 +238,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     user.sessions.clear();
     user.generation += 1;
     user.generationExpiresAt = now + FORGET_MARK_SECONDS * 1000;
+    user.forgottenAt = now;
     return live;
   }
 
@@ -209,7 +257,12 @@ export class InMemoryMemoryStore implements MemoryStore {
     for (const [id, state] of this.sessions) if (state.expiresAt <= now) this.sessions.delete(id);
     for (const [key, user] of this.users) {
       for (const [id, expiresAt] of user.sessions) if (expiresAt <= now) user.sessions.delete(id);
-      if (user.sessions.size === 0 && user.generationExpiresAt <= now) this.users.delete(key);
+      const idle =
+        user.sessions.size === 0 &&
+        user.generationExpiresAt <= now &&
+        (user.lease?.expiresAt ?? 0) <= now &&
+        (user.rate?.resetAt ?? 0) <= now;
+      if (idle) this.users.delete(key);
     }
   }
 
@@ -233,7 +286,12 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   private newUser(session: Pick<SessionRef, 'platform' | 'userId'>): UserState {
-    const user: UserState = { sessions: new Map(), generation: 0, generationExpiresAt: 0 };
+    const user: UserState = {
+      sessions: new Map(),
+      generation: 0,
+      generationExpiresAt: 0,
+      forgottenAt: 0,
+    };
     this.users.set(`${session.platform}:${session.userId}`, user);
     return user;
   }

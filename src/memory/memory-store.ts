@@ -10,8 +10,12 @@ import type { SessionRef } from '../core/types.js';
  * and a generation that `forget` bumps so a reply in flight cannot write its turn back.
  */
 export interface MemoryStore {
-  /** Everything the core needs for one turn, in one round trip. */
-  load(session: SessionRef): Promise<SessionMemory>;
+  /**
+   * Everything the core needs for one turn, in one round trip. With `lease`, also takes the
+   * user's lease (one turn in flight per user, across processes) and counts the turn against the
+   * user's rate window; without, a plain read (`/memory`, summaries).
+   */
+  load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory>;
   /**
    * Appends the messages of one turn atomically (one round trip) if neither the session nor the
    * user was forgotten since `expect` was loaded; refreshes the TTL of every key of the session
@@ -21,7 +25,10 @@ export interface MemoryStore {
     session: SessionRef,
     expect: Generations,
     messages: readonly NewMessage[],
+    options?: AppendOptions,
   ): Promise<AppendResult>;
+  /** Frees the user's lease if `owner` still holds it (a turn that failed or was refused). */
+  releaseLease(session: SessionRef, owner: string): Promise<void>;
   /**
    * Replaces the summary and removes exactly the folded messages, atomically, only if they are
    * still at the head of the list and the generations are unchanged. False means nothing changed.
@@ -35,6 +42,25 @@ export interface MemoryStore {
   init(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface TurnLease {
+  /** Unique per turn. */
+  readonly owner: string;
+  /** Lifetime of the lease: the turn's time budget plus a margin, so a crash cannot block. */
+  readonly ttlMs: number;
+  /** Length of the rate-limit window; absent or 0 counts nothing. */
+  readonly rateWindowMs?: number;
+}
+
+export interface AppendOptions {
+  /** When the turn was answered (ms). With unknown generations, a later forget wins. */
+  readonly answeredAt?: number;
+  /** The lease to free with this write. */
+  readonly leaseOwner?: string;
+}
+
+/** Generations of a turn answered while memory could not be read: checked by time instead. */
+export const UNKNOWN_GENERATIONS: Generations = { session: -1, user: -1 };
 
 export interface Generations {
   readonly session: number;
@@ -57,6 +83,10 @@ export interface SessionMemory {
   readonly generations: Generations;
   /** Messages dropped by the hard cap without being summarised (summaries kept failing). */
   readonly dropped: number;
+  /** With a lease asked for: whether the caller holds it, or how long until it frees. */
+  readonly lease?: { readonly held: boolean; readonly retryAfterMs: number };
+  /** With a rate window: turns counted in the current window, and ms until it ends. */
+  readonly rate?: { readonly count: number; readonly resetInMs: number };
 }
 
 export interface NewMessage {
@@ -65,8 +95,11 @@ export interface NewMessage {
 }
 
 export interface AppendResult {
-  /** `stale`: the session or user was forgotten meanwhile, nothing was written. */
-  readonly status: 'written' | 'stale';
+  /**
+   * `stale`: the session or user was forgotten meanwhile, nothing was written. `buffered`: the
+   * store was unreachable; the turn is kept in process and written when it answers again.
+   */
+  readonly status: 'written' | 'stale' | 'buffered';
   readonly totalTokens: number;
   readonly messageCount: number;
   /** Oldest messages removed by the hard cap in this write. */

@@ -8,13 +8,19 @@ import type { SessionRef } from '../core/types.js';
  *   <prefix>:{<platform>:<user>}:s:<session>:meta   hash: summary, tokens, gen, seq, …
  *   <prefix>:{<platform>:<user>}:s:<session>:msgs   list: {"id","t","m"} JSON per message
  *   <prefix>:{<platform>:<user>}:sessions           sorted set: session IDs by expiry time
- *   <prefix>:{<platform>:<user>}:gen                user generation, bumped by forgetting all
+ *   <prefix>:{<platform>:<user>}:gen                hash: user generation and when, by forgetting all
+ *   <prefix>:{<platform>:<user>}:lease              the user's turn in flight (owner token, short TTL)
+ *   <prefix>:{<platform>:<user>}:rate               the user's turns in the rate window
  */
 export interface SessionKeys {
   readonly meta: string;
   readonly messages: string;
   readonly index: string;
   readonly userGeneration: string;
+  /** The user's turn lease: the owner token of the turn in flight, with a short expiry. */
+  readonly lease: string;
+  /** The user's turn counter for the rate limit, expiring with its window. */
+  readonly rate: string;
 }
 
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -38,5 +44,7 @@ export function sessionKeys(prefix: string, session: SessionRef): SessionKeys {
     messages: `${base}:s:${session.id}:msgs`,
     index: `${base}:sessions`,
     userGeneration: `${base}:gen`,
+    lease: `${base}:lease`,
+    rate: `${base}:rate`,
   };
 }

@@ -5,6 +5,7 @@ import { assertSessionRef } from '../core/session-id.js';
 import type { SessionRef } from '../core/types.js';
 import {
   FORGET_MARK_SECONDS,
+  type AppendOptions,
   type AppendResult,
   type Generations,
   type MemoryPolicy,
@@ -13,6 +14,7 @@ import {
   type SessionMemory,
   type StoredEntry,
   type SummaryFold,
+  type TurnLease,
 } from './memory-store.js';
 import { assertKeyPrefix, sessionKeys, userKeyBase } from './redis-keys.js';
 
@@ -20,7 +22,8 @@ type Reply = string | number | null | Reply[];
 
 /** The scripts, registered with `defineCommand`: ioredis sends EVALSHA, or EVAL once per connection. */
 interface ScriptCommands {
-  chatmemLoad(meta: string, messages: string, userGeneration: string): Promise<Reply>;
+  chatmemLoad(...args: (string | number)[]): Promise<Reply>;
+  chatmemReleaseLease(lease: string, owner: string): Promise<Reply>;
   chatmemAppend(...args: (string | number)[]): Promise<Reply>;
   chatmemCommitSummary(...args: (string | number)[]): Promise<Reply>;
   chatmemForgetSession(...args: (string | number)[]): Promise<Reply>;
@@ -28,8 +31,9 @@ interface ScriptCommands {
 }
 
 const SCRIPTS = {
-  chatmemLoad: { file: 'load.lua', keys: 3 },
-  chatmemAppend: { file: 'append-turn.lua', keys: 4 },
+  chatmemLoad: { file: 'load.lua', keys: 5 },
+  chatmemReleaseLease: { file: 'release-lease.lua', keys: 1 },
+  chatmemAppend: { file: 'append-turn.lua', keys: 5 },
   chatmemCommitSummary: { file: 'commit-summary.lua', keys: 3 },
   chatmemForgetSession: { file: 'forget-session.lua', keys: 3 },
   chatmemForgetUser: { file: 'forget-user.lua', keys: 2 },
@@ -64,26 +68,53 @@ export class RedisMemoryStore implements MemoryStore {
   }
 
   async init(): Promise<void> {
-    // Loading the scripts up front keeps the first turn at two round trips, like every other.
+    const sources = Object.values(SCRIPTS).map(({ file }) => readScript(file));
+    if (!isCluster(this.redis)) {
+      // Loading the scripts up front keeps the first turn at two round trips, like every other.
+      await Promise.all(sources.map((lua) => this.redis.script('LOAD', lua)));
+      return;
+    }
+    // Scripts are cached per node, and a cluster client sends SCRIPT LOAD to one node only, so
+    // load them on every master once the cluster is ready (its client queues nothing before).
+    // A master added or promoted later gets a script by EVAL on first use, still one round trip.
+    const cluster = this.redis;
+    await clusterReady(cluster);
     await Promise.all(
-      Object.values(SCRIPTS).map(({ file }) => this.redis.script('LOAD', readScript(file))),
+      cluster.nodes('master').flatMap((node) => sources.map((lua) => node.script('LOAD', lua))),
     );
   }
 
-  async load(session: SessionRef): Promise<SessionMemory> {
+  async load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory> {
     const keys = this.keysOf(session);
-    const reply = await this.commands.chatmemLoad(keys.meta, keys.messages, keys.userGeneration);
-    const [metaList, messageList, userGeneration] = reply as [string[], string[], string | null];
+    const reply = await this.commands.chatmemLoad(
+      keys.meta,
+      keys.messages,
+      keys.userGeneration,
+      keys.lease,
+      keys.rate,
+      lease?.owner ?? '',
+      lease?.ttlMs ?? 0,
+      lease?.rateWindowMs ?? 0,
+    );
+    const [metaList, messageList, userGeneration, leaseState, leaseWait, rate, rateWait] =
+      reply as [string[], string[], string | null, number, number, number, number];
     const meta = new Map<string, string>();
     for (let i = 0; i + 1 < metaList.length; i += 2) meta.set(metaList[i]!, metaList[i + 1]!);
-    const entries = messageList.map(parseEntry);
     return {
       summary: meta.get('summary') ?? '',
       summaryTokens: Number(meta.get('summaryTokens') ?? 0),
-      entries,
+      entries: messageList.map(parseEntry),
       totalTokens: Number(meta.get('tokens') ?? 0),
       generations: { session: Number(meta.get('gen') ?? 0), user: Number(userGeneration ?? 0) },
       dropped: Number(meta.get('dropped') ?? 0),
+      lease:
+        leaseState < 0
+          ? undefined
+          : { held: leaseState === 1, retryAfterMs: Math.max(0, leaseWait) },
+      rate:
+        lease?.rateWindowMs && leaseState === 1
+          ? { count: rate, resetInMs: Math.max(0, rateWait) }
+          : undefined,
     };
   }
 
@@ -91,6 +122,7 @@ export class RedisMemoryStore implements MemoryStore {
     session: SessionRef,
     expect: Generations,
     messages: readonly NewMessage[],
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     const keys = this.keysOf(session);
     const args: (string | number)[] = [
@@ -98,12 +130,15 @@ export class RedisMemoryStore implements MemoryStore {
       keys.messages,
       keys.index,
       keys.userGeneration,
+      keys.lease,
       expect.session,
       expect.user,
       this.options.ttlSeconds,
       session.id,
       this.options.maxTokens,
       this.options.maxMessages,
+      options.answeredAt ?? Date.now(),
+      options.leaseOwner ?? '',
     ];
     for (const { tokens, message } of messages) args.push(tokens, JSON.stringify(message));
     const [written, totalTokens, messageCount, dropped] = (await this.commands.chatmemAppend(
@@ -115,6 +150,10 @@ export class RedisMemoryStore implements MemoryStore {
       messageCount: messageCount ?? 0,
       dropped: dropped ?? 0,
     };
+  }
+
+  async releaseLease(session: SessionRef, owner: string): Promise<void> {
+    await this.commands.chatmemReleaseLease(this.keysOf(session).lease, owner);
   }
 
   async commitSummary(session: SessionRef, fold: SummaryFold): Promise<boolean> {
@@ -164,6 +203,52 @@ export class RedisMemoryStore implements MemoryStore {
     assertSessionRef(session);
     return sessionKeys(this.options.keyPrefix, session);
   }
+}
+
+function isCluster(redis: Redis | Cluster): redis is Cluster {
+  return redis.isCluster;
+}
+
+/**
+ * How long `init()` waits for a Redis Cluster to become ready: several of the client's 5 s
+ * connection attempts, then start-up fails with the last error instead of waiting forever.
+ */
+const CLUSTER_READY_TIMEOUT_MS = 15_000;
+
+function clusterReady(cluster: Cluster): Promise<void> {
+  if (cluster.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let lastError: Error | undefined;
+    const onError = (err: Error) => (lastError = err);
+    const finish = (err?: Error) => {
+      clearTimeout(timer);
+      cluster.off('ready', onReady);
+      cluster.off('end', onEnd);
+      cluster.off('error', onError);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReady = () => finish();
+    const onEnd = () =>
+      finish(new Error('the Redis Cluster client was closed before it was ready'));
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(
+            `Redis Cluster not ready after ${CLUSTER_READY_TIMEOUT_MS / 1000} s ` +
+              `(status ${cluster.status}${lastError ? `, last error: ${lastError.message}` : ''}); ` +
+              'check that the cluster nodes are reachable and report cluster_state:ok',
+          ),
+        ),
+      CLUSTER_READY_TIMEOUT_MS,
+    );
+    cluster.on('ready', onReady);
+    cluster.on('end', onEnd);
+    cluster.on('error', onError);
+    if (cluster.status === 'end') onEnd();
+    // A lazily connecting client (`lazyConnect: true`) starts here; errors arrive as events.
+    else if (cluster.status === 'wait') cluster.connect().catch(() => {});
+  });
 }
 
 function parseEntry(raw: string): StoredEntry {

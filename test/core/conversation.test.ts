@@ -1,6 +1,6 @@
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationService } from '../../src/core/conversation.js';
+import { WITHOUT_MEMORY, type ConversationService } from '../../src/core/conversation.js';
 import {
   InputRejectedError,
   MemoryUnavailableError,
@@ -78,17 +78,24 @@ describe('ConversationService', () => {
     expect(model.prompts.length).toBe(3); // first try + 2 retries
   });
 
-  it('apologises when memory cannot be read, without calling the model', async () => {
+  it('answers without memory when it cannot be read, saying so in one line', async () => {
     const broken = Object.assign(Object.create(store) as InMemoryMemoryStore, {
       load: () => Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379')),
     });
     const withBroken = makeService({ store: broken, chatModel: model });
-    const error = await withBroken.reply({ session: ann, text: 'hello' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MemoryUnavailableError);
-    expect(userMessageFor(error)).toBe(
-      'Sorry, I cannot reach my memory right now. Please try again in a moment.',
-    );
-    expect(model.prompts).toHaveLength(0);
+    const reply = await withBroken.reply({ session: ann, text: 'hello' });
+    expect(reply).toMatchObject({ text: 'echo: hello', notice: WITHOUT_MEMORY });
+    expect(model.prompts[0]!.map((m) => m.type)).toEqual(['system', 'human']);
+  });
+
+  it('says politely that memory is unreachable for /memory and /forget', async () => {
+    const broken = Object.assign(Object.create(store) as InMemoryMemoryStore, {
+      load: () => Promise.reject(new Error('ECONNREFUSED')),
+      forget: () => Promise.reject(new Error('ECONNREFUSED')),
+    });
+    const withBroken = makeService({ store: broken, chatModel: model });
+    await expect(withBroken.memory(ann)).rejects.toBeInstanceOf(MemoryUnavailableError);
+    await expect(withBroken.forget(ann)).rejects.toBeInstanceOf(MemoryUnavailableError);
   });
 
   it('still answers when the memory write fails, reporting the turn as not remembered', async () => {

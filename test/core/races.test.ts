@@ -88,13 +88,14 @@ describe.each(kinds)('races against the $name', (kind) => {
     });
     const service = makeService({ store, chatModel: model });
     const session = telegramSession({ chatId: 5, userId: 5 });
-    const fresh = telegramSession({ chatId: 6, userId: 5 });
+    // Another user's first message ever, in flight when they ask to forget everything.
+    const fresh = telegramSession({ chatId: 6, userId: 6 });
 
     const reply = service.reply({ session, text: 'remember this' });
     const firstTurnElsewhere = service.reply({ session: fresh, text: 'a first message' });
     await until(() => model.prompts.length === 2);
     await service.forget(session);
-    await service.forgetUser('telegram', '5');
+    await service.forgetUser('telegram', '6');
     hold.open();
 
     expect(await reply).toMatchObject({ text: 'the late answer', remembered: false });

@@ -275,13 +275,15 @@ describe('Telegram end to end', () => {
     expect(telegram.callsTo('sendChatAction').length - before).toBeGreaterThanOrEqual(2);
   });
 
-  it('apologises instead of going silent when Redis is unreachable', async () => {
+  it('still answers when Redis is unreachable, saying it answered without memory', async () => {
     await startBot({ REDIS_URL: 'redis://127.0.0.1:1' });
     const { replies } = await say(ann, privateChat(ann), 'hello?');
     expect(replies[0]!.text).toBe(
-      'Sorry, I cannot reach my memory right now. Please try again in a moment.',
+      'echo: hello?\n\nI cannot reach my memory right now, so I answered without our earlier conversation.',
     );
-    expect(openai.requests).toHaveLength(0);
+    expect(replies[0]!.entities).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'italic' })]),
+    );
   });
 
   it('ignores edited messages and messages from bots', async () => {

@@ -1,13 +1,13 @@
 -- Sets a new running summary and removes exactly the folded messages, only if they are still at
 -- the head of the list and nothing was forgotten since the summariser loaded them.
--- KEYS[1] meta, KEYS[2] messages, KEYS[3] user generation
+-- KEYS[1] meta, KEYS[2] messages, KEYS[3] user generation hash
 -- ARGV[1] expected session generation, ARGV[2] expected user generation, ARGV[3] ID of the
 -- first folded message, ARGV[4] number of folded messages, ARGV[5] summary, ARGV[6] its tokens
 -- Returns 1 committed, 0 unchanged
 local meta, msgs, userGen = KEYS[1], KEYS[2], KEYS[3]
 local gen = redis.call('HGET', meta, 'gen')
 if not gen or tonumber(gen) ~= tonumber(ARGV[1]) then return 0 end
-local ugen = redis.call('GET', userGen)
+local ugen = redis.call('HGET', userGen, 'gen')
 if ugen and tonumber(ugen) ~= tonumber(ARGV[2]) then return 0 end
 
 local firstId, count = tonumber(ARGV[3]), tonumber(ARGV[4])

@@ -4,7 +4,10 @@
 -- ARGV[1] session ID, ARGV[2] lifetime of the mark in seconds
 local gen = tonumber(redis.call('HGET', KEYS[1], 'gen') or '0') + 1
 redis.call('DEL', KEYS[1], KEYS[2])
-redis.call('HSET', KEYS[1], 'gen', gen)
+local now = redis.call('TIME')
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+-- The time too: a turn answered before it, but written later (after an outage), stays out.
+redis.call('HSET', KEYS[1], 'gen', gen, 'forgottenAt', nowMs)
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('ZREM', KEYS[3], ARGV[1])
 return gen

@@ -1,6 +1,6 @@
 -- Removes every session of one user and bumps the user's generation, so no reply in flight for
 -- any of them (even a first turn, not yet indexed) is written back.
--- KEYS[1] user's session index, KEYS[2] user generation
+-- KEYS[1] user's session index, KEYS[2] user generation hash (gen, at = when, in ms)
 -- ARGV[1] key base of the user (the session keys share its hash tag, hence its slot),
 -- ARGV[2] lifetime of the generation mark in seconds
 -- Returns the number of sessions that had not expired
@@ -12,6 +12,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   redis.call('DEL', base .. ':s:' .. id .. ':meta', base .. ':s:' .. id .. ':msgs')
 end
 redis.call('DEL', KEYS[1])
-redis.call('INCR', KEYS[2])
+redis.call('HINCRBY', KEYS[2], 'gen', 1)
+redis.call('HSET', KEYS[2], 'at', nowMs)
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return live

@@ -5,7 +5,7 @@ import type { ConversationService } from '../../core/conversation.js';
 import { userMessageFor } from '../../core/errors.js';
 import { consoleSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
-import { describeMemory } from '../shared/replies.js';
+import { describeMemory, withNotice } from '../shared/replies.js';
 
 export interface ConsolePlatformOptions {
   readonly service: ConversationService;
@@ -102,20 +102,20 @@ export class ConsolePlatform {
     const { service, interactive, output } = this.options;
     const turn = { session: this.session, text, authorName: this.options.userName };
     if (!interactive) {
-      await this.guard(async () => this.print((await service.reply(turn)).text));
+      await this.guard(async () => this.print(withNotice(await service.reply(turn))));
       return;
     }
     let started = false;
     await this.guard(
       async () => {
-        await service.reply(turn, {
+        const reply = await service.reply(turn, {
           onDelta: (delta) => {
             if (!started) output.write('bot › ');
             started = true;
             output.write(delta);
           },
         });
-        output.write('\n\n');
+        output.write(reply.notice ? `\n\n(${reply.notice})\n\n` : '\n\n');
       },
       () => started,
     );

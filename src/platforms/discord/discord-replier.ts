@@ -7,6 +7,7 @@ import {
 import type { Logger } from 'pino';
 import type { Reply } from '../../core/types.js';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
+import { withNotice } from '../shared/replies.js';
 import { EditThrottle, STREAMING_MARK_ROOM, StreamedAnswer } from '../shared/streamed-answer.js';
 
 /** Discord's limit on a message's content. */
@@ -67,8 +68,8 @@ export class DiscordReplier {
     try {
       const reply = await run(stream ? (delta) => stream.push(delta) : undefined);
       stopTyping();
-      if (stream) await stream.finish(reply.text);
-      else await this.send(message, reply.text);
+      if (stream) await stream.finish(withNotice(reply));
+      else await this.send(message, withNotice(reply));
       return reply;
     } catch (error) {
       stopTyping();

@@ -20,3 +20,8 @@ export function forgotten(scope: 'here' | 'everywhere', sessions?: number): stri
     ? 'Done: I have forgotten all our conversations.'
     : `Done: I have forgotten all our conversations (${sessions}).`;
 }
+
+/** The answer as shown: the text, then the turn's notice (if any) as an italic line. */
+export function withNotice(reply: { text: string; notice?: string }): string {
+  return reply.notice ? `${reply.text}\n\n_${reply.notice}_` : reply.text;
+}

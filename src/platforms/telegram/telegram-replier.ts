@@ -2,6 +2,7 @@ import { GrammyError, type Api } from 'grammy';
 import type { Logger } from 'pino';
 import type { Reply } from '../../core/types.js';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
+import { withNotice } from '../shared/replies.js';
 import { markdownToTelegramHtml, visibleLength } from './telegram-format.js';
 import type { TelegramTarget } from './telegram-mapping.js';
 import { EditThrottle, STREAMING_MARK_ROOM, StreamedAnswer } from '../shared/streamed-answer.js';
@@ -69,8 +70,8 @@ export class TelegramReplier {
     try {
       const reply = await run(stream ? (delta) => stream.push(delta) : undefined);
       stopTyping();
-      if (stream) await stream.finish(reply.text);
-      else await this.send(target, reply.text);
+      if (stream) await stream.finish(withNotice(reply));
+      else await this.send(target, withNotice(reply));
       return reply;
     } catch (error) {
       stopTyping();
