@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort, redisAnswers } from './redis-server.js';
 
 /**
  * Finds a Redis for the whole test run, as DEVELOPERS.md asks: `REDIS_URL` if set, else
@@ -18,31 +18,6 @@ declare module 'vitest' {
   }
 }
 
-function ping(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, host, () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 let child: ChildProcess | undefined;
 let dir: string | undefined;
 
@@ -51,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('redisUrl', process.env.REDIS_URL);
     return async () => {};
   }
-  if (await ping('127.0.0.1', 6379)) {
+  if (await redisAnswers('127.0.0.1', 6379)) {
     project.provide('redisUrl', 'redis://127.0.0.1:6379');
     return async () => {};
   }
@@ -79,7 +54,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ],
     { stdio: 'ignore' },
   );
-  for (let i = 0; i < 100 && !(await ping('127.0.0.1', port)); i++) {
+  for (let i = 0; i < 100 && !(await redisAnswers('127.0.0.1', port)); i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
   project.provide('redisUrl', `redis://127.0.0.1:${port}`);
