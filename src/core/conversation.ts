@@ -39,7 +39,7 @@ export interface ConversationSettings {
    * one more is refused politely. Default 5: a user pasting a burst is served in order, a flood
    * does not pile up in memory.
    */
-  readonly maxPendingPerSession?: number;
+  readonly maxPendingPerUser?: number;
   /** Turns a user may start per minute (`RATE_LIMIT_PER_MINUTE`); 0 or absent: no limit. */
   readonly ratePerMinute?: number;
 }
@@ -115,7 +115,7 @@ export class ConversationService {
   events: ConversationEvents = {};
 
   constructor(private readonly deps: ConversationDeps) {
-    this.queue = new KeyedQueue(deps.settings.maxPendingPerSession ?? 5);
+    this.queue = new KeyedQueue(deps.settings.maxPendingPerUser ?? 5);
     this.log = deps.logger.child({ component: 'conversation' });
   }
 

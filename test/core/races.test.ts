@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimitedError } from '../../src/core/errors.js';
 import { telegramSession } from '../../src/core/session-id.js';
 import type { SessionRef } from '../../src/core/types.js';
 import { InMemoryMemoryStore } from '../../src/memory/in-memory-store.js';
@@ -75,6 +76,28 @@ describe.each(kinds)('races against the $name', (kind) => {
       const history = prompt.filter((m) => m.type === 'human').length - 1;
       expect(history, `s${s} turn ${t}`).toBe(Number(t));
     }
+    await service.close();
+    await store.close();
+  });
+
+  it('limits each user to RATE_LIMIT_PER_MINUTE turns, telling them when to try again', async () => {
+    const store = await kind.make();
+    const model = new ScriptedChatModel((m) => `echo: ${lastQuestion(m)}`);
+    const service = makeService({ store, chatModel: model, settings: { ratePerMinute: 3 } });
+    const session = telegramSession({ chatId: 11, userId: 11 });
+    for (const n of [1, 2, 3]) await service.reply({ session, text: `turn ${n}` });
+    const error = await service.reply({ session, text: 'one too many' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAfterMs).toBeGreaterThan(50_000);
+    expect((error as RateLimitedError).userMessage).toMatch(
+      /^You are sending messages faster than I can answer\. Please try again in \d+ seconds\.$/,
+    );
+    expect(model.prompts).toHaveLength(3);
+    // Another user is not affected, and the refused turn left nothing behind (no lease held).
+    await expect(
+      service.reply({ session: telegramSession({ chatId: 12, userId: 12 }), text: 'hi' }),
+    ).resolves.toBeTruthy();
+    expect(await contents(store, session)).toHaveLength(6);
     await service.close();
     await store.close();
   });

@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `npm run bench`: our memory vs the LangChain reference recipe, side by side on one Redis; writes
+ * bench/RESULTS.md. Process-memory figures need `gc()`, so without `--expose-gc` the script runs
+ * itself again with it (and with tsx as loader), passing on its exit code.
+ */
+if (typeof globalThis.gc === 'function') {
+  const { orchestrate } = await import('./orchestrate.js');
+  try {
+    await orchestrate(process.argv.slice(2));
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  }
+} else {
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      import.meta.resolve('tsx'),
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+    ],
+    { stdio: 'inherit' },
+  );
+  // Ctrl+C reaches the child too (same process group); it cleans up and exits, then so do we.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));
+}
