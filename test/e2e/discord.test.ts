@@ -351,6 +351,17 @@ describe('Discord end to end', () => {
     expect((error as Error).message).toMatch(/^Discord rejected DISCORD_TOKEN/);
   });
 
+  it('fails start-up clearly when the Message Content intent is asked for but not enabled', async () => {
+    await discord.close();
+    discord = await startFakeDiscordServer({ token: TOKEN, privilegedIntents: 0 });
+    const error = await startBot({
+      DISCORD_API_URL: discord.apiUrl,
+      DISCORD_MESSAGE_CONTENT: 'true',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DiscordStartError);
+    expect((error as Error).message).toMatch(/^Discord refused the gateway intents/);
+  });
+
   it('the real program stops cleanly on SIGTERM', async () => {
     const program = startProgram('main.ts', { LOG_LEVEL: 'info', ...env });
     await discord.waitFor(() => program.stdout().includes('discord client ready'), 15_000);
