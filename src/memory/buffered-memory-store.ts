@@ -16,6 +16,8 @@ interface PendingTurn {
   readonly messages: readonly NewMessage[];
   /** When the turn was answered: a forget after this time wins over the late write. */
   readonly answeredAt: number;
+  /** The turn's lease, freed by the late write (it would otherwise block the user until it expires). */
+  readonly leaseOwner?: string;
 }
 
 export interface BufferedStoreOptions {
@@ -81,7 +83,7 @@ export class BufferedMemoryStore implements MemoryStore {
         // Fall through: buffered below, written when the store answers again.
       }
     }
-    this.enqueue({ session, expect, messages, answeredAt });
+    this.enqueue({ session, expect, messages, answeredAt, leaseOwner: options.leaseOwner });
     return { status: 'buffered', totalTokens: 0, messageCount: 0, dropped: 0 };
   }
 
@@ -137,6 +139,7 @@ export class BufferedMemoryStore implements MemoryStore {
       try {
         await this.inner.appendTurn(turn.session, turn.expect, turn.messages, {
           answeredAt: turn.answeredAt,
+          leaseOwner: turn.leaseOwner,
         });
       } catch (error) {
         this.options.onFlushError?.(error);

@@ -71,6 +71,17 @@ describe('BufferedMemoryStore', () => {
     ]);
   });
 
+  it('frees the lease of a turn whose write had to wait', async () => {
+    const lease = { owner: 'turn-1', ttlMs: 60_000 };
+    expect((await store.load(ann, lease)).lease).toEqual({ held: true, retryAfterMs: 0 });
+    plug.down(true);
+    await store.appendTurn(ann, UNKNOWN_GENERATIONS, turn('q', 'a'), { leaseOwner: 'turn-1' });
+    plug.down(false);
+    expect((await inner.load(ann, { owner: 'turn-2', ttlMs: 1000 })).lease?.held).toBe(false);
+    await store.flush();
+    expect((await inner.load(ann, { owner: 'turn-2', ttlMs: 1000 })).lease?.held).toBe(true);
+  });
+
   it('retries by itself until the store answers', async () => {
     plug.down(true);
     await store.appendTurn(ann, UNKNOWN_GENERATIONS, turn('q', 'a'));
