@@ -1,13 +1,7 @@
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
 import { DiscordStartError } from '../../src/platforms/discord/discord-platform.js';
-import {
-  lastUserText,
-  startFakeOpenAIServer,
-  type FakeOpenAIServer,
-} from '../doubles/fake-openai-server.js';
+import { lastUserText } from '../doubles/fake-openai-server.js';
 import {
   startFakeDiscordServer,
   type FakeChannel,
@@ -16,9 +10,8 @@ import {
   type FakeUser,
   type StoredMessage,
 } from '../doubles/fake-discord-server.js';
-import { silentLogger, tokens } from '../support/core.js';
 import { startProgram } from '../support/program.js';
-import { connectTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { useE2EApp } from '../support/e2e-app.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.discord-token_for-tests';
 
@@ -28,10 +21,8 @@ const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.discord-token_for-tests';
  * server and real Redis.
  */
 describe('Discord end to end', () => {
+  const e2e = useE2EApp('discord');
   let discord: FakeDiscordServer;
-  let openai: FakeOpenAIServer;
-  let redis: Redis;
-  let app: App | undefined;
   let env: Record<string, string>;
   let guild: FakeGuild;
   let general: FakeChannel;
@@ -39,17 +30,7 @@ describe('Discord end to end', () => {
   let alice: FakeUser;
   let bob: FakeUser;
   let bot: FakeUser;
-  const prefixes: string[] = [];
 
-  beforeAll(async () => {
-    openai = await startFakeOpenAIServer();
-    redis = connectTestRedis();
-  });
-  afterAll(async () => {
-    await openai.close();
-    for (const prefix of prefixes) await deleteKeys(redis, prefix);
-    await redis.quit();
-  });
   beforeEach(async () => {
     // A fresh Discord per test: no event of one test reaches the bot of the next.
     discord = await startFakeDiscordServer({ token: TOKEN, botUsername: 'parrot' });
@@ -62,14 +43,8 @@ describe('Discord end to end', () => {
     alice = discord.addUser({ username: 'alice', globalName: 'Alice' });
     bob = discord.addUser({ username: 'bob', globalName: 'Bob' });
     bot = discord.botUser;
-    openai.reset();
-    const prefix = uniquePrefix('discord');
-    prefixes.push(prefix);
     env = {
-      OPENAI_BASE_URL: openai.baseURL,
-      OPENAI_API_KEY: 'sk-discord-e2e',
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
+      ...e2e.baseEnv('sk-discord-e2e'),
       DISCORD_TOKEN: TOKEN,
       DISCORD_API_URL: discord.apiUrl,
       STREAM_REPLIES: 'false',
@@ -77,16 +52,12 @@ describe('Discord end to end', () => {
     };
   });
   afterEach(async () => {
-    await app?.stop(5000);
-    app = undefined;
+    await e2e.stop(5000);
     await discord.close();
   });
 
-  async function startBot(overrides: Record<string, string> = {}): Promise<App> {
-    app = createApp(parseConfig({ ...env, ...overrides }), silentLogger, { tokens });
-    await app.start();
-    return app;
-  }
+  const startBot = (overrides: Record<string, string> = {}): Promise<App> =>
+    e2e.start({ ...env, ...overrides });
 
   const botMessages = (channelId: string): StoredMessage[] =>
     discord.messagesIn(channelId).filter((m) => m.author.id === bot.id);
@@ -102,7 +73,7 @@ describe('Discord end to end', () => {
   }
 
   const promptOf = (index: number) =>
-    openai.requests[index]!.body!.messages.map((m) => String(m.content));
+    e2e.openai.requests[index]!.body!.messages.map((m) => String(m.content));
   const at = () => `<@${bot.id}>`;
 
   it('answers a mention with a reply to the message, typing first, pinging no one else', async () => {
@@ -134,8 +105,8 @@ describe('Discord end to end', () => {
       mentionRoles: [guild.botRoleId],
     });
     await say(alice, `${at()} now you`, general.id);
-    expect(openai.requests).toHaveLength(1);
-    expect(lastUserText(openai.requests[0]!.body!)).toBe('now you');
+    expect(e2e.openai.requests).toHaveLength(1);
+    expect(lastUserText(e2e.openai.requests[0]!.body!)).toBe('now you');
   });
 
   it('answers a reply to one of its messages, and DMs', async () => {
@@ -159,7 +130,9 @@ describe('Discord end to end', () => {
       general.id,
       { mentions: [bob], mentionRoles: [role.id] },
     );
-    expect(lastUserText(openai.requests[0]!.body!)).toBe('tell @Bob and @moderators about #random');
+    expect(lastUserText(e2e.openai.requests[0]!.body!)).toBe(
+      'tell @Bob and @moderators about #random',
+    );
   });
 
   it('keeps users, channels, threads and DMs apart', async () => {
@@ -234,7 +207,7 @@ describe('Discord end to end', () => {
       '\n```';
     const answer = `${prose}\n\n${code}\n\n${prose}`;
     expect(answer.length).toBeGreaterThan(7000);
-    openai.enqueue({ text: answer });
+    e2e.openai.enqueue({ text: answer });
     const before = botMessages(general.id).length;
     discord.createMessage({ channelId: general.id, author: alice, content: `${at()} long please` });
     await discord.waitFor(() => botMessages(general.id).length - before >= 4, 8000);
@@ -254,7 +227,7 @@ describe('Discord end to end', () => {
   it('never pings @everyone, roles or users from model output', async () => {
     await startBot();
     const role = guild.roles.find((r) => r.name === 'moderators')!;
-    openai.enqueue({ text: `Hey @everyone and @here, <@&${role.id}> and <@${bob.id}>!` });
+    e2e.openai.enqueue({ text: `Hey @everyone and @here, <@&${role.id}> and <@${bob.id}>!` });
     const { replies } = await say(alice, `${at()} ping people`, general.id);
     expect(replies[0]!.content).toContain('@everyone');
     expect(replies[0]!.body!.allowed_mentions).toEqual({
@@ -289,9 +262,9 @@ describe('Discord end to end', () => {
       author: alice,
       content: `${at()} can you answer?`,
     });
-    await discord.waitFor(() => openai.requests.length === 1, 5000);
+    await discord.waitFor(() => e2e.openai.requests.length === 1, 5000);
     await new Promise((r) => setTimeout(r, 300));
-    openai.setHandler(() => ({ status: 500 }));
+    e2e.openai.setHandler(() => ({ status: 500 }));
     const { replies } = await say(alice, `${at()} still alive?`, general.id);
     expect(replies.at(-1)!.content).toBe(
       'Sorry, I cannot reach my language model right now. Please try again in a moment.',
@@ -301,7 +274,7 @@ describe('Discord end to end', () => {
   it('streams by editing one message at most about once every 1.2 s', async () => {
     await startBot({ STREAM_REPLIES: 'true' });
     const words = Array.from({ length: 24 }, (_, i) => `word${i} `);
-    openai.enqueue({ text: words.join('').trim(), chunks: words, chunkDelayMs: 150 });
+    e2e.openai.enqueue({ text: words.join('').trim(), chunks: words, chunkDelayMs: 150 });
     const before = botMessages(general.id).length;
     discord.createMessage({
       channelId: general.id,
@@ -328,7 +301,7 @@ describe('Discord end to end', () => {
     expect(dm.replies[0]!.content).toMatch(/^Sorry, I am not available to you here/);
     const inOther = await say(alice, `${at()} here?`, other.channels[0]!.id);
     expect(inOther.replies[0]!.content).toBe('echo: here?');
-    expect(openai.requests).toHaveLength(1);
+    expect(e2e.openai.requests).toHaveLength(1);
     const interaction = discord.createInteraction({
       name: 'memory',
       user: alice,

@@ -1,49 +1,27 @@
 import { PassThrough } from 'node:stream';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
-import { startFakeOpenAIServer, type FakeOpenAIServer } from '../doubles/fake-openai-server.js';
 import {
   makeUser,
   privateChat,
   startFakeTelegramServer,
   type FakeTelegramServer,
 } from '../doubles/fake-telegram-server.js';
-import { tokens } from '../support/core.js';
-import { connectTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { useE2EApp } from '../support/e2e-app.js';
 
 /** Health, readiness, metrics and logs of the app as production wires it (Telegram + Redis). */
 describe('operations: health, readiness, metrics, logs', () => {
+  const e2e = useE2EApp('ops');
   let telegram: FakeTelegramServer;
-  let openai: FakeOpenAIServer;
-  let redis: Redis;
-  let app: App | undefined;
   let logs: string;
   let env: Record<string, string>;
-  const prefixes: string[] = [];
   const ann = makeUser(2001, 'Ann');
 
-  beforeAll(async () => {
-    openai = await startFakeOpenAIServer();
-    redis = connectTestRedis();
-  });
-  afterAll(async () => {
-    await openai.close();
-    for (const prefix of prefixes) await deleteKeys(redis, prefix);
-    await redis.quit();
-  });
   beforeEach(async () => {
     telegram = await startFakeTelegramServer({ botUsername: 'ops_test_bot' });
-    openai.reset();
-    const prefix = uniquePrefix('ops');
-    prefixes.push(prefix);
     env = {
-      OPENAI_BASE_URL: openai.baseURL,
-      OPENAI_API_KEY: 'sk-ops-very-secret-key',
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
+      ...e2e.baseEnv('sk-ops-very-secret-key'),
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       STREAM_REPLIES: 'false',
@@ -52,8 +30,7 @@ describe('operations: health, readiness, metrics, logs', () => {
     };
   });
   afterEach(async () => {
-    await app?.stop(2000);
-    app = undefined;
+    await e2e.stop(2000);
     await telegram.close();
   });
 
@@ -61,16 +38,11 @@ describe('operations: health, readiness, metrics, logs', () => {
     const sink = new PassThrough();
     logs = '';
     sink.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    const config = parseConfig({ ...env, ...overrides });
-    app = createApp(config, createLogger({ level: config.logLevel, destination: sink }), {
-      tokens,
-    });
-    await app.start();
-    return app;
+    return e2e.start({ ...env, ...overrides }, createLogger({ level: 'debug', destination: sink }));
   }
 
   const get = async (path: string) => {
-    const response = await fetch(`http://127.0.0.1:${app!.httpPort}${path}`);
+    const response = await fetch(`http://127.0.0.1:${e2e.app!.httpPort}${path}`);
     return {
       status: response.status,
       body: await response.text(),
@@ -128,7 +100,7 @@ describe('operations: health, readiness, metrics, logs', () => {
     await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
     // Failures that carry credentials around: a Telegram call refused, a model call refused.
     telegram.failNext('sendMessage', { error_code: 401, description: 'Unauthorized' });
-    openai.enqueue({
+    e2e.openai.enqueue({
       status: 401,
       body: { error: { message: 'Incorrect API key provided: sk-ops-very-secret-key' } },
     });

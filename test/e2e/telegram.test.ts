@@ -1,12 +1,6 @@
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
-import {
-  startFakeOpenAIServer,
-  lastUserText,
-  type FakeOpenAIServer,
-} from '../doubles/fake-openai-server.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { lastUserText } from '../doubles/fake-openai-server.js';
 import {
   groupChat,
   makeUser,
@@ -16,9 +10,8 @@ import {
   type FakeTelegramServer,
   type SentMessage,
 } from '../doubles/fake-telegram-server.js';
-import { silentLogger, tokens } from '../support/core.js';
 import { startProgram } from '../support/program.js';
-import { connectTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../support/redis.js';
+import { useE2EApp } from '../support/e2e-app.js';
 
 /**
  * The real grammY bot of the project (built by createApp, exactly as `npm start` builds it)
@@ -26,38 +19,20 @@ import { connectTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../sup
  * real Redis.
  */
 describe('Telegram end to end', () => {
+  const e2e = useE2EApp('telegram');
   let telegram: FakeTelegramServer;
-  let openai: FakeOpenAIServer;
-  let redis: Redis;
-  let app: App | undefined;
   let env: Record<string, string>;
-  const prefixes: string[] = [];
 
   const ann = makeUser(1001, 'Ann');
   const bob = makeUser(1002, 'Bob');
   const group = groupChat(-4001, 'Friends');
   const forum = supergroupChat(-1001234567890, 'Forum', { isForum: true });
 
-  beforeAll(async () => {
-    openai = await startFakeOpenAIServer();
-    redis = connectTestRedis();
-  });
-  afterAll(async () => {
-    await openai.close();
-    for (const prefix of prefixes) await deleteKeys(redis, prefix);
-    await redis.quit();
-  });
   beforeEach(async () => {
     // A fresh Telegram per test: no update of one test can reach the bot of the next.
     telegram = await startFakeTelegramServer({ botUsername: 'parrot_test_bot' });
-    openai.reset();
-    const prefix = uniquePrefix('telegram');
-    prefixes.push(prefix);
     env = {
-      OPENAI_BASE_URL: openai.baseURL,
-      OPENAI_API_KEY: 'sk-telegram-e2e',
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
+      ...e2e.baseEnv('sk-telegram-e2e'),
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       STREAM_REPLIES: 'false',
@@ -65,16 +40,12 @@ describe('Telegram end to end', () => {
     };
   });
   afterEach(async () => {
-    await app?.stop(5000);
-    app = undefined;
+    await e2e.stop(5000);
     await telegram.close();
   });
 
-  async function startBot(overrides: Record<string, string> = {}): Promise<App> {
-    app = createApp(parseConfig({ ...env, ...overrides }), silentLogger, { tokens });
-    await app.start();
-    return app;
-  }
+  const startBot = (overrides: Record<string, string> = {}): Promise<App> =>
+    e2e.start({ ...env, ...overrides });
 
   /** Messages the bot sent since `before`, in order. */
   const sentSince = (before: number, chatId?: number): SentMessage[] =>
@@ -95,7 +66,7 @@ describe('Telegram end to end', () => {
   }
 
   const promptOf = (index: number) =>
-    openai.requests[index]!.body!.messages.map((m) => String(m.content));
+    e2e.openai.requests[index]!.body!.messages.map((m) => String(m.content));
 
   it('remembers a private conversation, answering as a reply with "typing…" and registered commands', async () => {
     await startBot();
@@ -129,8 +100,8 @@ describe('Telegram end to end', () => {
     telegram.sendMessage(ann, group, 'just talking among friends');
     telegram.sendMessage(bob, group, 'hey @someone_else look');
     const mentioned = await say(ann, group, '@parrot_test_bot what is 2+2?');
-    expect(openai.requests).toHaveLength(1);
-    expect(lastUserText(openai.requests[0]!.body!)).toBe('what is 2+2?');
+    expect(e2e.openai.requests).toHaveLength(1);
+    expect(lastUserText(e2e.openai.requests[0]!.body!)).toBe('what is 2+2?');
     expect(sentSince(before)).toHaveLength(1);
     expect(mentioned.replies[0]!.text).toBe('echo: what is 2+2?');
 
@@ -138,7 +109,7 @@ describe('Telegram end to end', () => {
       reply_to_message_id: mentioned.replies[0]!.message_id,
     });
     expect(reply.replies[0]!.text).toBe('echo: and times 3?');
-    expect(openai.requests).toHaveLength(2);
+    expect(e2e.openai.requests).toHaveLength(2);
   });
 
   it('never shares memory between users in a group, or with the same user in a DM', async () => {
@@ -202,7 +173,7 @@ describe('Telegram end to end', () => {
       '\n```';
     const answer = [...Array.from({ length: 20 }, () => paragraph), code, paragraph].join('\n\n');
     expect(answer.length).toBeGreaterThan(10_000);
-    openai.enqueue({ text: answer });
+    e2e.openai.enqueue({ text: answer });
     const before = telegram.sentMessages().length;
     telegram.sendMessage(ann, privateChat(ann), 'long please');
     await telegram.waitFor(() => telegram.sentMessages().length - before >= 3, 8000);
@@ -222,11 +193,11 @@ describe('Telegram end to end', () => {
 
   it('gets the words through when markup is broken or Telegram rejects the entities', async () => {
     await startBot();
-    openai.enqueue({ text: '**unclosed bold and <b>raw tag & `code' });
+    e2e.openai.enqueue({ text: '**unclosed bold and <b>raw tag & `code' });
     const broken = await say(ann, privateChat(ann), 'break it');
     expect(broken.replies[0]!.text).toBe('**unclosed bold and <b>raw tag & `code');
 
-    openai.enqueue({ text: 'Fine **text**' });
+    e2e.openai.enqueue({ text: 'Fine **text**' });
     telegram.failNext('sendMessage', {
       error_code: 400,
       description: "Bad Request: can't parse entities: Unsupported start tag",
@@ -258,9 +229,9 @@ describe('Telegram end to end', () => {
     );
     const long = await say(ann, privateChat(ann), 'x '.repeat(2500));
     expect(long.replies[0]!.text).toMatch(/^Your message is 4,999 characters long/);
-    expect(openai.requests).toHaveLength(0);
+    expect(e2e.openai.requests).toHaveLength(0);
 
-    openai.setHandler(() => ({ status: 500 }));
+    e2e.openai.setHandler(() => ({ status: 500 }));
     const down = await say(ann, privateChat(ann), 'are you there?');
     expect(down.replies[0]!.text).toBe(
       'Sorry, I cannot reach my language model right now. Please try again in a moment.',
@@ -269,7 +240,7 @@ describe('Telegram end to end', () => {
 
   it('keeps "typing…" up while a slow answer is generated', async () => {
     await startBot();
-    openai.enqueue({ text: 'slow but sure', delayMs: 4600 });
+    e2e.openai.enqueue({ text: 'slow but sure', delayMs: 4600 });
     const before = telegram.callsTo('sendChatAction').length;
     await say(ann, privateChat(ann), 'take your time');
     expect(telegram.callsTo('sendChatAction').length - before).toBeGreaterThanOrEqual(2);
@@ -293,13 +264,13 @@ describe('Telegram end to end', () => {
     const otherBot = { ...makeUser(3003, 'Robo'), is_bot: true };
     telegram.sendMessage(otherBot, group, '@parrot_test_bot hi from a bot');
     await new Promise((r) => setTimeout(r, 500));
-    expect(openai.requests).toHaveLength(1);
+    expect(e2e.openai.requests).toHaveLength(1);
   });
 
   it('streams a slow answer by editing one message, at most about once a second', async () => {
     await startBot({ STREAM_REPLIES: 'true' });
     const words = Array.from({ length: 24 }, (_, i) => `word${i} `);
-    openai.enqueue({ text: words.join('').trim(), chunks: words, chunkDelayMs: 150 });
+    e2e.openai.enqueue({ text: words.join('').trim(), chunks: words, chunkDelayMs: 150 });
     const before = telegram.sentMessages().length;
     telegram.sendMessage(ann, privateChat(ann), 'stream please');
     await telegram.waitFor(() => sentSince(before)[0]?.text === words.join('').trim(), 10_000);
@@ -323,7 +294,7 @@ describe('Telegram end to end', () => {
     expect(annInGroup.replies.map((m) => m.text)).toEqual(['echo: hello']);
     const annInDm = await say(ann, privateChat(ann), 'and in private?');
     expect(annInDm.replies[0]!.text).toMatch(/^Sorry, I am not available/);
-    expect(openai.requests).toHaveLength(1);
+    expect(e2e.openai.requests).toHaveLength(1);
     // Anyone may still make the bot forget them.
     expect((await say(bob, privateChat(bob), '/forget all')).replies[0]!.text).toMatch(/^Done/);
   });
@@ -331,8 +302,7 @@ describe('Telegram end to end', () => {
   it('keeps memory across a restart of the bot (Redis)', async () => {
     await startBot();
     await say(ann, privateChat(ann), 'Remember: my cat is called Tom.');
-    await app!.stop(1000);
-    app = undefined;
+    await e2e.stop(1000);
     await startBot();
     await say(ann, privateChat(ann), 'What is my cat called?');
     expect(promptOf(1)).toContain('Remember: my cat is called Tom.');
@@ -366,7 +336,7 @@ describe('Telegram end to end', () => {
     expect(ok.status).toBe(200);
     await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
     expect(sentSince(before)[0]!.text).toBe('echo: via webhook');
-    expect(openai.requests).toHaveLength(1);
+    expect(e2e.openai.requests).toHaveLength(1);
   });
 
   it('the real program stops cleanly on SIGTERM while polling', async () => {
