@@ -76,8 +76,9 @@ export class TelegramPlatform {
             '@BotFather (/mybots → API Token) into .env.',
         );
       }
+      const { message, description } = describeTelegramError(error);
       throw new TelegramStartError(
-        `Cannot reach the Telegram Bot API: ${describeTelegramError(error).message ?? describeTelegramError(error).description}`,
+        `Cannot reach the Telegram Bot API: ${String(message ?? description)}`,
         { cause: error },
       );
     }
