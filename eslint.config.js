@@ -46,9 +46,11 @@ export default tseslint.config(
             {
               group: [
                 '**/platforms/**',
-                '**/memory/redis-*',
+                '**/memory/**',
                 '**/main.js',
+                '**/app.js',
                 '**/config.js',
+                '**/logger.js',
                 '**/http/**',
               ],
               message: 'core/ depends on ports, not on adapters or wiring.',
@@ -69,6 +71,39 @@ export default tseslint.config(
             {
               group: ['discord.js', '@discordjs/*', 'grammy', '@grammyjs/*', '**/platforms/**'],
               message: 'memory/ must not know platforms.',
+            },
+            {
+              regex: '^(\\.\\./)+core/(?!(memory-port|types)\\.js$)',
+              message:
+                'memory/ implements the port of core/memory-port.ts and imports only it and core/types.',
+            },
+            {
+              group: ['**/http/**', '**/main.js', '**/app.js', '**/config.js', '**/logger.js'],
+              message: 'memory/ is a layer below the wiring; inject what it needs.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Adapters talk to the core only: never to a store, the HTTP server or the wiring.
+    files: ['src/platforms/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'ioredis',
+                '**/memory/**',
+                '**/http/**',
+                '**/main.js',
+                '**/app.js',
+                '**/config.js',
+              ],
+              message: 'platforms/ reach memory through the core; configuration is injected.',
             },
           ],
         },

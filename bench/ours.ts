@@ -6,7 +6,7 @@ import type { KeyedQueue } from '../src/core/keyed-queue.js';
 import { telegramSession } from '../src/core/session-id.js';
 import type { TokenCounter } from '../src/core/token-counter.js';
 import type { SessionRef } from '../src/core/types.js';
-import { hardCapFor } from '../src/memory/memory-store.js';
+import { hardCapFor } from '../src/core/memory-port.js';
 import { sessionKeys } from '../src/memory/redis-keys.js';
 import { RedisMemoryStore } from '../src/memory/redis-memory-store.js';
 import { FakeChatModel, FakeSummaryModel, type Texts } from './fake-models.js';

@@ -9,7 +9,7 @@ import {
 import type { Redis } from 'ioredis';
 import { trimHistory } from '../src/core/prompt.js';
 import type { TiktokenCounter } from '../src/core/token-counter.js';
-import { hardCapFor, type StoredEntry } from '../src/memory/memory-store.js';
+import { hardCapFor, type StoredEntry } from '../src/core/memory-port.js';
 import type { ModelCall, Texts } from './fake-models.js';
 import type { MemoizedCounter } from './token-tally.js';
 import { OUR_SETTINGS, type OursSide } from './ours.js';

@@ -13,7 +13,7 @@ import { Metrics } from './http/metrics.js';
 import { createChatModel } from './llm/chat-model.js';
 import { BufferedMemoryStore } from './memory/buffered-memory-store.js';
 import { InMemoryMemoryStore } from './memory/in-memory-store.js';
-import { hardCapFor, type MemoryStore } from './memory/memory-store.js';
+import { hardCapFor, type MemoryStore } from './core/memory-port.js';
 import { createRedisClient } from './memory/redis-client.js';
 import { RedisMemoryStore } from './memory/redis-memory-store.js';
 import { DiscordPlatform } from './platforms/discord/discord-platform.js';

@@ -8,7 +8,7 @@ import {
   type MemoryStore,
   type SessionMemory,
   type TurnLease,
-} from '../memory/memory-store.js';
+} from './memory-port.js';
 import {
   ConversationError,
   InputRejectedError,

@@ -5,7 +5,7 @@ import {
   trimMessages,
   type BaseMessage,
 } from '@langchain/core/messages';
-import type { StoredEntry } from '../memory/memory-store.js';
+import type { StoredEntry } from './memory-port.js';
 import type { TokenCounter } from './token-counter.js';
 
 export interface PromptInput {

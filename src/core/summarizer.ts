@@ -5,7 +5,7 @@ import {
   getBufferString,
   mapStoredMessagesToChatMessages,
 } from '@langchain/core/messages';
-import type { StoredEntry } from '../memory/memory-store.js';
+import type { StoredEntry } from './memory-port.js';
 import { callModel, type ModelCallPolicy } from './model-call.js';
 import type { TokenCounter } from './token-counter.js';
 import type { TokenUsage } from './types.js';

@@ -1,4 +1,4 @@
-import type { SessionRef } from '../core/types.js';
+import type { SessionRef } from '../core/memory-port.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -8,7 +8,7 @@ import type {
   SessionMemory,
   SummaryFold,
   TurnLease,
-} from './memory-store.js';
+} from '../core/memory-port.js';
 
 interface PendingTurn {
   readonly session: SessionRef;

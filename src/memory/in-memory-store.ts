@@ -1,6 +1,4 @@
 import type { StoredMessage } from '@langchain/core/messages';
-import { assertSessionRef } from '../core/session-id.js';
-import type { SessionRef } from '../core/types.js';
 import {
   FORGET_MARK_SECONDS,
   emptyMemory,
@@ -13,7 +11,9 @@ import {
   type SessionMemory,
   type SummaryFold,
   type TurnLease,
-} from './memory-store.js';
+  assertSessionRef,
+  type SessionRef,
+} from '../core/memory-port.js';
 
 interface Entry {
   readonly id: number;

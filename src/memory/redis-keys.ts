@@ -1,4 +1,4 @@
-import type { SessionRef } from '../core/types.js';
+import type { SessionRef } from '../core/memory-port.js';
 
 /**
  * Key layout. Every key of a user shares the hash tag `{<platform>:<user>}`, so one session's keys

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { StoredMessage } from '@langchain/core/messages';
 import type { Cluster, Redis } from 'ioredis';
-import { assertSessionRef } from '../core/session-id.js';
-import type { SessionRef } from '../core/types.js';
 import {
   FORGET_MARK_SECONDS,
   type AppendOptions,
@@ -15,7 +13,9 @@ import {
   type StoredEntry,
   type SummaryFold,
   type TurnLease,
-} from './memory-store.js';
+  assertSessionRef,
+  type SessionRef,
+} from '../core/memory-port.js';
 import { assertKeyPrefix, sessionKeys, userKeyBase } from './redis-keys.js';
 
 type Reply = string | number | null | Reply[];

@@ -26,8 +26,14 @@ describe('layer rules', () => {
     ["import { Bot } from 'grammy';"],
     ["import { run } from '@grammyjs/runner';"],
     ["import { RedisMemoryStore } from '../memory/redis-memory-store.js';"],
+    ["import { InMemoryMemoryStore } from '../memory/in-memory-store.js';"],
+    ["import { BufferedMemoryStore } from '../memory/buffered-memory-store.js';"],
     ["import { ConsolePlatform } from '../platforms/console/console-platform.js';"],
+    ["import { TurnPipeline } from '../platforms/shared/turn-pipeline.js';"],
+    ["import { startHttpServer } from '../http/http-server.js';"],
     ["import { readConfig } from '../config.js';"],
+    ["import { createLogger } from '../logger.js';"],
+    ["import { createApp } from '../app.js';"],
   ])('core/ may not %s', async (line) => {
     expect(await rulesHit('src/core/probe.ts', `${line}\nexport const x = 1;\n`)).toContain(
       '@typescript-eslint/no-restricted-imports',
@@ -37,17 +43,56 @@ describe('layer rules', () => {
   it('core/ may import LangChain, its own modules and the memory port', async () => {
     const code = [
       "import type { BaseMessage } from '@langchain/core/messages';",
-      "import type { MemoryStore } from '../memory/memory-store.js';",
+      "import type { MemoryStore } from './memory-port.js';",
       "import type { Turn } from './types.js';",
       'export type X = [BaseMessage, MemoryStore, Turn];',
     ].join('\n');
     expect(await rulesHit('src/core/probe.ts', code)).toEqual([]);
   });
 
-  it('memory/ may not know platforms', async () => {
-    expect(await rulesHit('src/memory/probe.ts', "import 'discord.js';\n")).toContain(
+  it.each([
+    ["import 'discord.js';"],
+    ["import { TelegramPlatform } from '../platforms/telegram/telegram-platform.js';"],
+    ["import { ConversationService } from '../core/conversation.js';"],
+    ["import { buildPrompt } from '../core/prompt.js';"],
+    ["import { buildPrompt } from '../../core/prompt.js';"],
+    ["import { Metrics } from '../http/metrics.js';"],
+    ["import { readConfig } from '../config.js';"],
+  ])('memory/ may not %s', async (line) => {
+    expect(await rulesHit('src/memory/probe.ts', `${line}\nexport const x = 1;\n`)).toContain(
       '@typescript-eslint/no-restricted-imports',
     );
+  });
+
+  it('memory/ may import the core port, the core types and LangChain', async () => {
+    const code = [
+      "import type { StoredMessage } from '@langchain/core/messages';",
+      "import type { MemoryStore } from '../core/memory-port.js';",
+      "import type { SessionRef } from '../../core/types.js';",
+      'export type X = [StoredMessage, MemoryStore, SessionRef];',
+    ].join('\n');
+    expect(await rulesHit('src/memory/probe.ts', code)).toEqual([]);
+  });
+
+  it.each([
+    ["import { Redis } from 'ioredis';"],
+    ["import { RedisMemoryStore } from '../../memory/redis-memory-store.js';"],
+    ["import { InMemoryMemoryStore } from '../../memory/in-memory-store.js';"],
+    ["import { Metrics } from '../../http/metrics.js';"],
+    ["import { readConfig } from '../../config.js';"],
+  ])('platforms/ may not %s', async (line) => {
+    expect(
+      await rulesHit('src/platforms/telegram/probe.ts', `${line}\nexport const x = 1;\n`),
+    ).toContain('@typescript-eslint/no-restricted-imports');
+  });
+
+  it('platforms/ may import the core and their own libraries', async () => {
+    const code = [
+      "import type { Bot } from 'grammy';",
+      "import type { ConversationService } from '../../core/conversation.js';",
+      'export type X = [Bot, ConversationService];',
+    ].join('\n');
+    expect(await rulesHit('src/platforms/telegram/probe.ts', code)).toEqual([]);
   });
 
   it('only src/config.ts reads process.env', async () => {

@@ -1,7 +1,7 @@
 import { AIMessage, HumanMessage, mapChatMessagesToStoredMessages } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import { buildPrompt, trimHistory } from '../../src/core/prompt.js';
-import type { StoredEntry } from '../../src/memory/memory-store.js';
+import type { StoredEntry } from '../../src/core/memory-port.js';
 import { tokens } from '../support/core.js';
 
 function history(turns: number, words = 30): StoredEntry[] {

@@ -4,7 +4,7 @@ import { RateLimitedError } from '../../src/core/errors.js';
 import { telegramSession } from '../../src/core/session-id.js';
 import type { SessionRef } from '../../src/core/types.js';
 import { InMemoryMemoryStore } from '../../src/memory/in-memory-store.js';
-import type { MemoryPolicy, MemoryStore } from '../../src/memory/memory-store.js';
+import type { MemoryPolicy, MemoryStore } from '../../src/core/memory-port.js';
 import { RedisMemoryStore } from '../../src/memory/redis-memory-store.js';
 import { makeService } from '../support/core.js';
 import { connectTestRedis, deleteKeys, uniquePrefix } from '../support/redis.js';

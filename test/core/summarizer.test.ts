@@ -2,7 +2,7 @@ import { AIMessage, HumanMessage, mapChatMessagesToStoredMessages } from '@langc
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/core/errors.js';
 import { EmptySummaryError, planFold, summarize } from '../../src/core/summarizer.js';
-import type { StoredEntry } from '../../src/memory/memory-store.js';
+import type { StoredEntry } from '../../src/core/memory-port.js';
 import { tokens } from '../support/core.js';
 import { ScriptedChatModel } from '../support/scripted-chat-model.js';
 

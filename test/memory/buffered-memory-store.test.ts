@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { telegramSession } from '../../src/core/session-id.js';
 import { BufferedMemoryStore } from '../../src/memory/buffered-memory-store.js';
 import { InMemoryMemoryStore } from '../../src/memory/in-memory-store.js';
-import { UNKNOWN_GENERATIONS, type MemoryStore } from '../../src/memory/memory-store.js';
+import { UNKNOWN_GENERATIONS, type MemoryStore } from '../../src/core/memory-port.js';
 import { texts, turn } from './memory-store-contract.js';
 
 /** An in-memory store that can be "unplugged", like Redis going away. */

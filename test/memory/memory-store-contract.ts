@@ -7,7 +7,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { telegramSession } from '../../src/core/session-id.js';
 import type { SessionRef } from '../../src/core/types.js';
-import type { MemoryPolicy, MemoryStore, NewMessage } from '../../src/memory/memory-store.js';
+import type { MemoryPolicy, MemoryStore, NewMessage } from '../../src/core/memory-port.js';
 
 export interface StoreHarness {
   readonly store: MemoryStore;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramSession } from '../../src/core/session-id.js';
-import type { MemoryPolicy } from '../../src/memory/memory-store.js';
+import type { MemoryPolicy } from '../../src/core/memory-port.js';
 import { createRedisClient } from '../../src/memory/redis-client.js';
 import { RedisMemoryStore } from '../../src/memory/redis-memory-store.js';
 import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.js';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramSession } from '../../src/core/session-id.js';
-import type { MemoryPolicy } from '../../src/memory/memory-store.js';
+import type { MemoryPolicy } from '../../src/core/memory-port.js';
 import { RedisMemoryStore } from '../../src/memory/redis-memory-store.js';
 import { connectTestRedis, deleteKeys, uniquePrefix } from '../support/redis.js';
 import { memoryStoreContract, texts, turn } from './memory-store-contract.js';

@@ -2,7 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { pino } from 'pino';
 import { ConversationService, type ConversationSettings } from '../../src/core/conversation.js';
 import { TiktokenCounter } from '../../src/core/token-counter.js';
-import type { MemoryStore } from '../../src/memory/memory-store.js';
+import type { MemoryStore } from '../../src/core/memory-port.js';
 
 /** One tokenizer for the whole test file: building the ranks takes about a second. */
 export const tokens = new TiktokenCounter();

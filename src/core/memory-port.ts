@@ -1,8 +1,12 @@
 import type { StoredMessage } from '@langchain/core/messages';
-import type { SessionRef } from '../core/types.js';
+import type { SessionRef } from './types.js';
+
+/** Stores validate every session they are handed with the core's check. */
+export { assertSessionRef } from './session-id.js';
+export type { SessionRef };
 
 /**
- * The memory port. Two implementations (Redis and in-process) pass one contract suite
+ * The memory port, owned by the core and implemented in `src/memory/`. Every implementation passes one contract suite
  * (test/memory/memory-store-contract.ts), so the embedded default behaves like production.
  *
  * Per session it keeps the recent messages verbatim (LangChain stored-message JSON, each with its
