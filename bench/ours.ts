@@ -129,7 +129,7 @@ export class OursSide implements Side {
 
   /** Summaries scheduled or running (a private field). */
   summariesInFlight(): number {
-    return (this.service as unknown as { summaries: Map<string, unknown> }).summaries.size;
+    return this.service.summariesRunning;
   }
 
   async close(): Promise<void> {

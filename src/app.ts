@@ -50,6 +50,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const { store, buffer, redis } = createStore(config, logger, metrics);
   const service = new ConversationService({
     store,
+    events: metrics.conversationEvents(),
     chatModel: createChatModel(config),
     // Summaries are cheaper and steadier with their own length cap and a low temperature.
     summaryModel: createChatModel(config, {
@@ -69,7 +70,6 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   });
   // Under the Discord sharding manager, Telegram and the HTTP server run in shard 0 only.
   const primary = (config.discord?.shardId ?? 0) === 0;
-  service.events = metrics.conversationEvents();
   const telegram = primary ? createTelegram(config, service, logger) : undefined;
   const discord = createDiscord(config, service, logger);
   let http: RunningHttpServer | undefined;

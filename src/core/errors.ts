@@ -1,9 +1,18 @@
+/** What a failed turn came to; `TurnReport.outcome` uses the same names. */
+export type FailureCode =
+  | 'input_rejected'
+  | 'model_error'
+  | 'memory_unavailable'
+  | 'session_busy'
+  | 'rate_limited'
+  | 'aborted';
+
 /**
  * Typed failures of a turn. Each carries a short, friendly `userMessage` that an adapter can send
  * as is; the detail (cause, status) is for logs only and never contains secrets.
  */
 export abstract class ConversationError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: FailureCode;
   abstract readonly userMessage: string;
 }
 

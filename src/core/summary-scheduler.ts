@@ -1,0 +1,110 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { Logger } from 'pino';
+import type { MemoryStore } from './memory-port.js';
+import type { ModelCallPolicy } from './model-call.js';
+import { planFold, summarize } from './summarizer.js';
+import type { TokenCounter } from './token-counter.js';
+import type { ConversationEvents } from './turn-report.js';
+import type { SessionRef } from './types.js';
+
+export interface SummarySettings {
+  /** Token budget of the verbatim history (`MEMORY_WINDOW_TOKENS`): over it, a fold runs. */
+  readonly windowTokens: number;
+  /** Cap of the running summary (`SUMMARY_MAX_TOKENS`). */
+  readonly summaryMaxTokens: number;
+  /**
+   * Summaries (model calls) running at once in this process (`SUMMARY_CONCURRENCY`). Default 2:
+   * summaries are background work and must not take the endpoint's capacity from answers.
+   */
+  readonly concurrency?: number;
+  readonly policy: ModelCallPolicy;
+}
+
+/**
+ * Folds the oldest turns of a session into its summary, off the reply's path: at most one fold per
+ * session at a time and `concurrency` in all; the others wait their turn. A failure keeps the
+ * messages, so the next turn over the window tries again.
+ */
+export class SummaryScheduler {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly waiting: Array<() => void> = [];
+  private active = 0;
+
+  constructor(
+    private readonly deps: {
+      readonly store: MemoryStore;
+      readonly model: BaseChatModel;
+      readonly tokens: TokenCounter;
+      readonly log: Logger;
+      readonly events: ConversationEvents;
+      readonly signal: AbortSignal;
+      readonly settings: SummarySettings;
+    },
+  ) {}
+
+  /** Sessions with a fold scheduled or running. */
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Schedules a fold of the session unless one is already scheduled; never throws. */
+  schedule(session: SessionRef): void {
+    if (this.running.has(session.id) || this.deps.signal.aborted) return;
+    // Starts after the caller has the answer (next macrotask): a summary never delays a reply.
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.slot())
+      .then(() => this.foldOnce(session).finally(() => this.free()))
+      .catch((error: unknown) => {
+        this.deps.events.summaryFailed?.(session, error);
+        this.deps.log.warn({ err: error, session: session.id }, 'summary failed; will retry later');
+      })
+      .finally(() => this.running.delete(session.id));
+    this.running.set(session.id, run);
+  }
+
+  /** Resolves when the folds scheduled so far have settled. */
+  async idle(): Promise<void> {
+    await Promise.all(this.running.values());
+  }
+
+  private slot(): Promise<void> {
+    const limit = this.deps.settings.concurrency ?? 2;
+    if (this.active < limit) {
+      this.active += 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private free(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active -= 1;
+  }
+
+  private async foldOnce(session: SessionRef): Promise<void> {
+    const { store, settings, tokens, signal } = this.deps;
+    if (signal.aborted) return;
+    const memory = await store.load(session);
+    const plan = planFold(memory.entries, settings.windowTokens);
+    if (!plan) return;
+    const result = await summarize({
+      model: this.deps.model,
+      previousSummary: memory.summary,
+      entries: plan.entries,
+      maxTokens: settings.summaryMaxTokens,
+      tokens,
+      policy: settings.policy,
+      signal,
+    });
+    const committed = await store.commitSummary(session, {
+      expect: memory.generations,
+      firstId: plan.firstId,
+      count: plan.count,
+      summary: result.summary,
+      summaryTokens: result.tokens,
+    });
+    if (committed) this.deps.events.summaryCommitted?.(session, plan.count, result.usage);
+    this.deps.log.debug({ session: session.id, folded: plan.count, committed }, 'summary');
+  }
+}
