@@ -18,12 +18,18 @@ export interface MemoryStore {
    * Everything the core needs for one turn, in one round trip. With `lease`, also takes the
    * user's lease (one turn in flight per user, across processes) and counts the turn against the
    * user's rate window; without, a plain read (`/memory`, summaries).
+   *
+   * A refused turn reads no history (empty `entries`, `summary` ''; `generations` are still
+   * given): when another turn holds the lease (`lease.held` false, the turn is not counted), or
+   * when the count after this turn exceeds `lease.rateLimit` (then no lease is taken or kept and
+   * `lease` is absent; `rate` says when the window ends).
    */
   load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory>;
   /**
    * Appends the messages of one turn atomically (one round trip) if neither the session nor the
    * user was forgotten since `expect` was loaded; refreshes the TTL of every key of the session
    * and enforces the hard cap by dropping the oldest messages (never the ones just added).
+   * With `options.turnId`, a turn already written is not written again (`duplicate`).
    */
   appendTurn(
     session: SessionRef,
@@ -54,6 +60,11 @@ export interface TurnLease {
   readonly ttlMs: number;
   /** Length of the rate-limit window; absent or 0 counts nothing. */
   readonly rateWindowMs?: number;
+  /**
+   * Turns allowed per rate window. A turn counted beyond it is refused by `load` itself: no
+   * history is read and no lease is taken. Absent or 0: every turn is read, the caller decides.
+   */
+  readonly rateLimit?: number;
 }
 
 export interface AppendOptions {
@@ -61,6 +72,31 @@ export interface AppendOptions {
   readonly answeredAt?: number;
   /** The lease to free with this write. */
   readonly leaseOwner?: string;
+  /**
+   * Unique per turn (the core passes its lease owner, a UUID): 1-64 letters, digits, '_', '.',
+   * ':' or '-'. The store remembers the recent turn IDs of each session (the last
+   * {@link RECENT_TURN_IDS}, for as long as the session lives), so a write the client gave up on
+   * but the server ran, then written again by a retry or the outage buffer, is stored once.
+   * Absent: every call appends, as before.
+   */
+  readonly turnId?: string;
+}
+
+/**
+ * How many turn IDs a session remembers. A replay comes within the few turns that follow the
+ * original (a user's turns run one at a time), so 32 is ample and costs about 1 KB a session.
+ */
+export const RECENT_TURN_IDS = 32;
+
+const TURN_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** Stores check every turn ID with this before writing. */
+export function assertTurnId(turnId: string | undefined): void {
+  if (turnId !== undefined && !TURN_ID.test(turnId)) {
+    throw new RangeError(
+      `invalid turn ID ${JSON.stringify(turnId.slice(0, 80))}: use 1-64 letters, digits, '_', '.', ':' or '-'`,
+    );
+  }
 }
 
 /** Generations of a turn answered while memory could not be read: checked by time instead. */
@@ -87,7 +123,10 @@ export interface SessionMemory {
   readonly generations: Generations;
   /** Messages dropped by the hard cap without being summarised (summaries kept failing). */
   readonly dropped: number;
-  /** With a lease asked for: whether the caller holds it, or how long until it frees. */
+  /**
+   * With a lease asked for: whether the caller holds it, or how long until it frees. Absent when
+   * the turn was refused by `rateLimit` (no lease was taken).
+   */
   readonly lease?: { readonly held: boolean; readonly retryAfterMs: number };
   /** With a rate window: turns counted in the current window, and ms until it ends. */
   readonly rate?: { readonly count: number; readonly resetInMs: number };
@@ -104,6 +143,11 @@ export interface AppendResult {
    * store was unreachable; the turn is kept in process and written when it answers again.
    */
   readonly status: 'written' | 'stale' | 'buffered';
+  /**
+   * With status `written`: true when this turn ID had already been written, so nothing was
+   * appended this time (a replay); the counts are those of the list as it is. Absent otherwise.
+   */
+  readonly duplicate?: true;
   readonly totalTokens: number;
   readonly messageCount: number;
   /** Oldest messages removed by the hard cap in this write. */

@@ -1,4 +1,3 @@
-import type { StoredMessage } from '@langchain/core/messages';
 import {
   FORGET_MARK_SECONDS,
   emptyMemory,
@@ -12,28 +11,17 @@ import {
   type SummaryFold,
   type TurnLease,
   assertSessionRef,
+  assertTurnId,
   type SessionRef,
 } from '../core/memory-port.js';
-
-interface Entry {
-  readonly id: number;
-  readonly tokens: number;
-  /** Kept serialised, as in Redis: no caller can alias or mutate stored messages. */
-  readonly json: string;
-}
-
-interface SessionState {
-  generation: number;
-  /** When it was last forgotten (ms), for turns answered without their generations. */
-  forgottenAt: number;
-  seq: number;
-  summary: string;
-  summaryTokens: number;
-  tokens: number;
-  dropped: number;
-  entries: Entry[];
-  expiresAt: number;
-}
+import {
+  appendMessages,
+  memoryOf,
+  newSession,
+  stale,
+  written,
+  type SessionState,
+} from './in-memory-session.js';
 
 interface UserState {
   /** Session ID → expiry time, like the Redis sorted set. */
@@ -80,39 +68,34 @@ export class InMemoryMemoryStore implements MemoryStore {
     const generations = this.generationsOf(session);
     const turn = lease ? this.takeLease(session, lease) : {};
     const state = this.liveSession(session.id);
-    if (!state) return { ...emptyMemory(generations), ...turn };
-    return {
-      summary: state.summary,
-      summaryTokens: state.summaryTokens,
-      entries: state.entries.map((e) => ({
-        id: e.id,
-        tokens: e.tokens,
-        message: JSON.parse(e.json) as StoredMessage,
-      })),
-      totalTokens: state.tokens,
-      generations,
-      dropped: state.dropped,
-      ...turn,
-    };
+    // A refused turn (busy, or over the rate limit: no lease then) reads nothing.
+    const refused = lease && turn.lease?.held !== true;
+    if (!state || refused) return { ...emptyMemory(generations), ...turn };
+    return { ...memoryOf(state, generations), ...turn };
   }
 
   /** The lease and the rate count, as the Redis load script takes them. */
   private takeLease(session: SessionRef, lease: TurnLease): Pick<SessionMemory, 'lease' | 'rate'> {
     const now = this.now();
     const user = this.liveUser(session) ?? this.newUser(session);
-    if (user.lease && user.lease.expiresAt > now && user.lease.owner !== lease.owner) {
-      return { lease: { held: false, retryAfterMs: user.lease.expiresAt - now } };
+    const holder = user.lease && user.lease.expiresAt > now ? user.lease : undefined;
+    if (holder && holder.owner !== lease.owner) {
+      return { lease: { held: false, retryAfterMs: holder.expiresAt - now } };
+    }
+    let rate: SessionMemory['rate'];
+    if (lease.rateWindowMs) {
+      if (!user.rate || user.rate.resetAt <= now) {
+        user.rate = { count: 0, resetAt: now + lease.rateWindowMs };
+      }
+      user.rate.count += 1;
+      rate = { count: user.rate.count, resetInMs: user.rate.resetAt - now };
+      if (lease.rateLimit && rate.count > lease.rateLimit) {
+        user.lease = undefined;
+        return { rate };
+      }
     }
     user.lease = { owner: lease.owner, expiresAt: now + lease.ttlMs };
-    if (!lease.rateWindowMs) return { lease: { held: true, retryAfterMs: 0 } };
-    if (!user.rate || user.rate.resetAt <= now) {
-      user.rate = { count: 0, resetAt: now + lease.rateWindowMs };
-    }
-    user.rate.count += 1;
-    return {
-      lease: { held: true, retryAfterMs: 0 },
-      rate: { count: user.rate.count, resetInMs: user.rate.resetAt - now },
-    };
+    return { lease: { held: true, retryAfterMs: 0 }, ...(rate ? { rate } : {}) };
   }
 
   async releaseLease(session: SessionRef, owner: string): Promise<void> {
@@ -128,9 +111,13 @@ export class InMemoryMemoryStore implements MemoryStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     assertSessionRef(session);
+    assertTurnId(options.turnId);
     const user = this.liveUser(session);
     if (options.leaseOwner) await this.releaseLease(session, options.leaseOwner);
     const existing = this.liveSession(session.id);
+    if (options.turnId && existing?.turnIds.includes(options.turnId)) {
+      return { ...written(existing, 0), duplicate: true };
+    }
     if (expect.session >= 0) {
       if (existing && existing.generation !== expect.session) return stale();
       if (user && user.generationExpiresAt > this.now() && user.generation !== expect.user) {
@@ -143,36 +130,8 @@ export class InMemoryMemoryStore implements MemoryStore {
         return stale();
       }
     }
-    const state: SessionState = existing ?? {
-      forgottenAt: 0,
-      generation: Math.max(expect.session, 0),
-      seq: 0,
-      summary: '',
-      summaryTokens: 0,
-      tokens: 0,
-      dropped: 0,
-      entries: [],
-      expiresAt: Infinity,
-    };
-    for (const { tokens, message } of messages) {
-      state.seq += 1;
-      state.entries.push({ id: state.seq, tokens, json: JSON.stringify(message) });
-      state.tokens += tokens;
-    }
-    let dropped = 0;
-    const { maxTokens, maxMessages } = this.options;
-    // Whole turns: after a drop the list starts on a human message again, as in Redis.
-    const headIsHuman = () => state.entries[0]!.json.startsWith('{"type":"human"');
-    while (
-      state.entries.length > messages.length &&
-      (state.tokens > maxTokens ||
-        state.entries.length > maxMessages ||
-        (dropped > 0 && !headIsHuman()))
-    ) {
-      state.tokens -= state.entries.shift()!.tokens;
-      dropped += 1;
-    }
-    state.dropped += dropped;
+    const state = existing ?? newSession(Math.max(expect.session, 0));
+    const dropped = appendMessages(state, messages, options.turnId, this.options);
 
     const now = this.now();
     const ttlMs = this.options.ttlSeconds * 1000;
@@ -181,12 +140,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     const index = user ?? this.newUser(session);
     for (const [id, expiresAt] of index.sessions) if (expiresAt <= now) index.sessions.delete(id);
     index.sessions.set(session.id, state.expiresAt);
-    return {
-      status: 'written',
-      totalTokens: state.tokens,
-      messageCount: state.entries.length,
-      dropped,
-    };
+    return written(state, dropped);
   }
 
   async commitSummary(session: SessionRef, fold: SummaryFold): Promise<boolean> {
@@ -211,17 +165,12 @@ export class InMemoryMemoryStore implements MemoryStore {
     const previous = this.liveSession(session.id);
     // The mark: an empty session with the next generation, living long enough to outlast replies
     // in flight, exactly as the Redis store leaves a hash holding only `gen`.
-    this.sessions.set(session.id, {
-      generation: (previous?.generation ?? 0) + 1,
-      forgottenAt: this.now(),
-      seq: 0,
-      summary: '',
-      summaryTokens: 0,
-      tokens: 0,
-      dropped: 0,
-      entries: [],
-      expiresAt: this.now() + FORGET_MARK_SECONDS * 1000,
-    });
+    const mark = newSession(
+      (previous?.generation ?? 0) + 1,
+      this.now() + FORGET_MARK_SECONDS * 1000,
+    );
+    mark.forgottenAt = this.now();
+    this.sessions.set(session.id, mark);
     this.liveUser(session)?.sessions.delete(session.id);
   }
 
@@ -246,7 +195,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     clearInterval(this.sweeper);
   }
 
-  /** Number of sessions held, marks included; for tests and the benchmark. */
+  /** Number of sessions held, marks included; for tests. */
   get size(): number {
     return this.sessions.size;
   }
@@ -295,8 +244,4 @@ export class InMemoryMemoryStore implements MemoryStore {
     this.users.set(`${session.platform}:${session.userId}`, user);
     return user;
   }
-}
-
-function stale(): AppendResult {
-  return { status: 'stale', totalTokens: 0, messageCount: 0, dropped: 0 };
 }

@@ -5,8 +5,10 @@ import type { SessionRef } from '../core/memory-port.js';
  * and the user's index of sessions live in one Redis Cluster slot and a single script can change
  * them atomically.
  *
- *   <prefix>:{<platform>:<user>}:s:<session>:meta   hash: summary, tokens, gen, seq, …
- *   <prefix>:{<platform>:<user>}:s:<session>:msgs   list: {"id","t","m"} JSON per message
+ *   <prefix>:{<platform>:<user>}:s:<session>:meta   hash: summary, summaryTokens, tokens, gen,
+ *                                                   seq, dropped, forgottenAt, turnIds
+ *   <prefix>:{<platform>:<user>}:s:<session>:msgs   list: {"id","t","r","m"} JSON per message
+ *                                                   (entries of older releases lack "r")
  *   <prefix>:{<platform>:<user>}:sessions           sorted set: session IDs by expiry time
  *   <prefix>:{<platform>:<user>}:gen                hash: user generation and when, by forgetting all
  *   <prefix>:{<platform>:<user>}:lease              the user's turn in flight (owner token, short TTL)

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import type { StoredMessage } from '@langchain/core/messages';
 import type { Cluster, Redis } from 'ioredis';
 import {
   FORGET_MARK_SECONDS,
+  RECENT_TURN_IDS,
   type AppendOptions,
   type AppendResult,
   type Generations,
@@ -10,38 +9,15 @@ import {
   type MemoryStore,
   type NewMessage,
   type SessionMemory,
-  type StoredEntry,
   type SummaryFold,
   type TurnLease,
   assertSessionRef,
+  assertTurnId,
   type SessionRef,
 } from '../core/memory-port.js';
 import { assertKeyPrefix, sessionKeys, userKeyBase } from './redis-keys.js';
-
-type Reply = string | number | null | Reply[];
-
-/** The scripts, registered with `defineCommand`: ioredis sends EVALSHA, or EVAL once per connection. */
-interface ScriptCommands {
-  chatmemLoad(...args: (string | number)[]): Promise<Reply>;
-  chatmemReleaseLease(lease: string, owner: string): Promise<Reply>;
-  chatmemAppend(...args: (string | number)[]): Promise<Reply>;
-  chatmemCommitSummary(...args: (string | number)[]): Promise<Reply>;
-  chatmemForgetSession(...args: (string | number)[]): Promise<Reply>;
-  chatmemForgetUser(...args: (string | number)[]): Promise<Reply>;
-}
-
-const SCRIPTS = {
-  chatmemLoad: { file: 'load.lua', keys: 5 },
-  chatmemReleaseLease: { file: 'release-lease.lua', keys: 1 },
-  chatmemAppend: { file: 'append-turn.lua', keys: 5 },
-  chatmemCommitSummary: { file: 'commit-summary.lua', keys: 3 },
-  chatmemForgetSession: { file: 'forget-session.lua', keys: 3 },
-  chatmemForgetUser: { file: 'forget-user.lua', keys: 2 },
-} as const;
-
-function readScript(file: string): string {
-  return readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');
-}
+import { defineScripts, loadScripts, type ScriptCommands } from './redis-scripts.js';
+import { parseEntry, roleOf } from './stored-entry.js';
 
 export interface RedisMemoryStoreOptions extends MemoryPolicy {
   /** Namespace of every key, so several bots or test runs can share one Redis. */
@@ -60,28 +36,11 @@ export class RedisMemoryStore implements MemoryStore {
     private readonly options: RedisMemoryStoreOptions,
   ) {
     assertKeyPrefix(options.keyPrefix);
-    for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
-      if (!(name in redis))
-        redis.defineCommand(name, { numberOfKeys: keys, lua: readScript(file) });
-    }
-    this.commands = redis as unknown as ScriptCommands;
+    this.commands = defineScripts(redis);
   }
 
-  async init(): Promise<void> {
-    const sources = Object.values(SCRIPTS).map(({ file }) => readScript(file));
-    if (!isCluster(this.redis)) {
-      // Loading the scripts up front keeps the first turn at two round trips, like every other.
-      await Promise.all(sources.map((lua) => this.redis.script('LOAD', lua)));
-      return;
-    }
-    // Scripts are cached per node, and a cluster client sends SCRIPT LOAD to one node only, so
-    // load them on every master once the cluster is ready (its client queues nothing before).
-    // A master added or promoted later gets a script by EVAL on first use, still one round trip.
-    const cluster = this.redis;
-    await clusterReady(cluster);
-    await Promise.all(
-      cluster.nodes('master').flatMap((node) => sources.map((lua) => node.script('LOAD', lua))),
-    );
+  init(): Promise<void> {
+    return loadScripts(this.redis);
   }
 
   async load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory> {
@@ -95,24 +54,32 @@ export class RedisMemoryStore implements MemoryStore {
       lease?.owner ?? '',
       lease?.ttlMs ?? 0,
       lease?.rateWindowMs ?? 0,
+      lease?.rateLimit ?? 0,
     );
-    const [metaList, messageList, userGeneration, leaseState, leaseWait, rate, rateWait] =
-      reply as [string[], string[], string | null, number, number, number, number];
-    const meta = new Map<string, string>();
-    for (let i = 0; i + 1 < metaList.length; i += 2) meta.set(metaList[i]!, metaList[i + 1]!);
+    const [meta, messageList, userGeneration, leaseState, leaseWait, rate, rateWait] = reply as [
+      (string | null)[],
+      string[],
+      string | null,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const [summary, summaryTokens, tokens, generation, dropped] = meta;
     return {
-      summary: meta.get('summary') ?? '',
-      summaryTokens: Number(meta.get('summaryTokens') ?? 0),
+      summary: summary ?? '',
+      summaryTokens: Number(summaryTokens ?? 0),
       entries: messageList.map(parseEntry),
-      totalTokens: Number(meta.get('tokens') ?? 0),
-      generations: { session: Number(meta.get('gen') ?? 0), user: Number(userGeneration ?? 0) },
-      dropped: Number(meta.get('dropped') ?? 0),
+      totalTokens: Number(tokens ?? 0),
+      generations: { session: Number(generation ?? 0), user: Number(userGeneration ?? 0) },
+      dropped: Number(dropped ?? 0),
+      // -1: no lease asked for; 2: refused by the rate limit, no lease taken.
       lease:
-        leaseState < 0
-          ? undefined
-          : { held: leaseState === 1, retryAfterMs: Math.max(0, leaseWait) },
+        leaseState === 0 || leaseState === 1
+          ? { held: leaseState === 1, retryAfterMs: Math.max(0, leaseWait) }
+          : undefined,
       rate:
-        lease?.rateWindowMs && leaseState === 1
+        lease?.rateWindowMs && leaseState >= 1
           ? { count: rate, resetInMs: Math.max(0, rateWait) }
           : undefined,
     };
@@ -125,6 +92,7 @@ export class RedisMemoryStore implements MemoryStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     const keys = this.keysOf(session);
+    assertTurnId(options.turnId);
     const args: (string | number)[] = [
       keys.meta,
       keys.messages,
@@ -139,13 +107,18 @@ export class RedisMemoryStore implements MemoryStore {
       this.options.maxMessages,
       options.answeredAt ?? Date.now(),
       options.leaseOwner ?? '',
+      options.turnId ?? '',
+      RECENT_TURN_IDS,
     ];
-    for (const { tokens, message } of messages) args.push(tokens, JSON.stringify(message));
+    for (const { tokens, message } of messages) {
+      args.push(tokens, roleOf(message), JSON.stringify(message));
+    }
     const [written, totalTokens, messageCount, dropped] = (await this.commands.chatmemAppend(
       ...args,
     )) as number[];
     return {
-      status: written === 1 ? 'written' : 'stale',
+      status: written === 0 ? 'stale' : 'written',
+      ...(written === 2 ? { duplicate: true as const } : {}),
       totalTokens: totalTokens ?? 0,
       messageCount: messageCount ?? 0,
       dropped: dropped ?? 0,
@@ -203,55 +176,4 @@ export class RedisMemoryStore implements MemoryStore {
     assertSessionRef(session);
     return sessionKeys(this.options.keyPrefix, session);
   }
-}
-
-function isCluster(redis: Redis | Cluster): redis is Cluster {
-  return redis.isCluster;
-}
-
-/**
- * How long `init()` waits for a Redis Cluster to become ready: several of the client's 5 s
- * connection attempts, then start-up fails with the last error instead of waiting forever.
- */
-const CLUSTER_READY_TIMEOUT_MS = 15_000;
-
-function clusterReady(cluster: Cluster): Promise<void> {
-  if (cluster.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    let lastError: Error | undefined;
-    const onError = (err: Error) => (lastError = err);
-    const finish = (err?: Error) => {
-      clearTimeout(timer);
-      cluster.off('ready', onReady);
-      cluster.off('end', onEnd);
-      cluster.off('error', onError);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onReady = () => finish();
-    const onEnd = () =>
-      finish(new Error('the Redis Cluster client was closed before it was ready'));
-    const timer = setTimeout(
-      () =>
-        finish(
-          new Error(
-            `Redis Cluster not ready after ${CLUSTER_READY_TIMEOUT_MS / 1000} s ` +
-              `(status ${cluster.status}${lastError ? `, last error: ${lastError.message}` : ''}); ` +
-              'check that the cluster nodes are reachable and report cluster_state:ok',
-          ),
-        ),
-      CLUSTER_READY_TIMEOUT_MS,
-    );
-    cluster.on('ready', onReady);
-    cluster.on('end', onEnd);
-    cluster.on('error', onError);
-    if (cluster.status === 'end') onEnd();
-    // A lazily connecting client (`lazyConnect: true`) starts here; errors arrive as events.
-    else if (cluster.status === 'wait') cluster.connect().catch(() => {});
-  });
-}
-
-function parseEntry(raw: string): StoredEntry {
-  const parsed = JSON.parse(raw) as { id: number; t: number; m: StoredMessage };
-  return { id: parsed.id, tokens: parsed.t, message: parsed.m };
 }

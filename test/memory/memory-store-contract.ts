@@ -1,45 +1,25 @@
-import {
-  AIMessage,
-  HumanMessage,
-  mapChatMessagesToStoredMessages,
-  mapStoredMessagesToChatMessages,
-} from '@langchain/core/messages';
+import { mapStoredMessagesToChatMessages } from '@langchain/core/messages';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { telegramSession } from '../../src/core/session-id.js';
 import type { SessionRef } from '../../src/core/types.js';
 import type { MemoryPolicy, MemoryStore, NewMessage } from '../../src/core/memory-port.js';
+import {
+  POLICY,
+  alice,
+  aliceDiscord,
+  aliceDm,
+  aliceTopic,
+  bob,
+  texts,
+  turn,
+  type ContractContext,
+  type StoreFactory,
+  type StoreHarness,
+} from './contract-fixtures.js';
+import { refusalContract, writeContract } from './memory-store-contract-turns.js';
 
-export interface StoreHarness {
-  readonly store: MemoryStore;
-  /** Lets `ms` of store time pass (a fake clock, or real sleep for Redis). */
-  advance(ms: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-export type StoreFactory = (policy: MemoryPolicy) => Promise<StoreHarness>;
-
-const POLICY: MemoryPolicy = { ttlSeconds: 3600, maxTokens: 10_000, maxMessages: 100 };
-
-export function turn(question: string, answer: string, tokens = 10): NewMessage[] {
-  const [human, ai] = mapChatMessagesToStoredMessages([
-    new HumanMessage(question),
-    new AIMessage(answer),
-  ]);
-  return [
-    { message: human!, tokens },
-    { message: ai!, tokens },
-  ];
-}
-
-export function texts(entries: readonly { message: { data: { content: unknown } } }[]): unknown[] {
-  return entries.map((e) => e.message.data.content);
-}
-
-const alice = telegramSession({ chatId: -100, userId: 1 });
-const bob = telegramSession({ chatId: -100, userId: 2 });
-const aliceDm = telegramSession({ chatId: 1, userId: 1 });
-const aliceTopic = telegramSession({ chatId: -100, topicId: 7, userId: 1 });
-const aliceDiscord: SessionRef = { platform: 'discord', userId: '1', id: 'discord:dm:u1' };
+export { reorderedTurn, texts, turn } from './contract-fixtures.js';
+export type { StoreFactory, StoreHarness } from './contract-fixtures.js';
 
 /** The behaviour every MemoryStore must have; run by each implementation's test file. */
 export function memoryStoreContract(name: string, factory: StoreFactory): void {
@@ -247,5 +227,9 @@ export function memoryStoreContract(name: string, factory: StoreFactory): void {
       await expect(store.load(evil)).rejects.toThrow(/invalid/);
       await expect(store.forgetUser('telegram', '*')).rejects.toThrow(/invalid/);
     });
+
+    const ctx: ContractContext = { store: () => store, open, advance };
+    writeContract(ctx);
+    refusalContract(ctx);
   });
 }

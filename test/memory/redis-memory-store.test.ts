@@ -148,4 +148,55 @@ describe('RedisMemoryStore against real Redis', () => {
     );
     await deleteKeys(redis, prefix);
   });
+
+  it('keeps each message’s role in its envelope and caps entries of the previous release by their type', async () => {
+    const store = await newStore({ maxMessages: 4 });
+    const base = `${prefix}:{telegram:7}:s:${session.id}`;
+    // As the previous release stored them, without a role, here with `data` before `type`.
+    const legacy = turn('q1', 'a1').concat(turn('q2', 'a2'));
+    await redis.rpush(
+      `${base}:msgs`,
+      ...legacy.map(
+        ({ message, tokens }, i) =>
+          `{"id":${i + 1},"t":${tokens},"m":${JSON.stringify({ data: message.data, type: message.type })}}`,
+      ),
+    );
+    await redis.hset(`${base}:meta`, { gen: 0, seq: 4, tokens: 40 });
+    expect(texts((await store.load(session)).entries)).toEqual(['q1', 'a1', 'q2', 'a2']);
+
+    const result = await store.appendTurn(
+      session,
+      (await store.load(session)).generations,
+      turn('q3', 'a3'),
+    );
+    expect(result).toMatchObject({ status: 'written', messageCount: 4, dropped: 2 });
+    expect(texts((await store.load(session)).entries)).toEqual(['q2', 'a2', 'q3', 'a3']);
+    const raw = await redis.lrange(`${base}:msgs`, -2, -1);
+    expect(raw.map((entry) => (JSON.parse(entry) as { r: string }).r)).toEqual(['h', 'a']);
+    await deleteKeys(redis, prefix);
+  });
+
+  it('a refused load does not read the history: no LRANGE or HGETALL at the server', async () => {
+    const store = await newStore();
+    await store.appendTurn(session, (await store.load(session)).generations, turn('q', 'a'));
+    const limit = { ttlMs: 10_000, rateWindowMs: 60_000, rateLimit: 1 };
+    expect((await store.load(session, { owner: 'first', ...limit })).entries).toHaveLength(2);
+    const monitor = await redis.duplicate().monitor();
+    const seen: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      // Commands run by scripts show up too; only this test's keys count.
+      if (args.some((arg) => arg.startsWith(prefix))) seen.push(args[0]!.toLowerCase());
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const busy = await store.load(session, { owner: 'second', ttlMs: 10_000 });
+    const limited = await store.load(session, { owner: 'first', ...limit });
+    await redis.ping();
+    await new Promise((r) => setTimeout(r, 200));
+    monitor.disconnect();
+    expect(busy).toMatchObject({ entries: [], summary: '', lease: { held: false } });
+    expect(limited).toMatchObject({ entries: [], summary: '', rate: { count: 2 } });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((c) => ['lrange', 'hgetall', 'hmget'].includes(c))).toEqual([]);
+    await deleteKeys(redis, prefix);
+  });
 });

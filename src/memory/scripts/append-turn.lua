@@ -1,15 +1,23 @@
--- Appends one turn atomically, refreshes the sliding TTL of every key of the session, enforces
--- the hard cap and frees the user's lease.
+-- Appends one turn atomically, unless this turn ID was already written; refreshes the sliding TTL
+-- of every key of the session, enforces the hard cap and frees the user's lease.
 -- KEYS[1] meta, KEYS[2] messages, KEYS[3] user's session index, KEYS[4] user generation hash,
 -- KEYS[5] user lease
 -- ARGV[1] expected session generation (-1: unknown, the turn was answered without memory),
 -- ARGV[2] expected user generation, ARGV[3] TTL seconds (0 = none), ARGV[4] session ID,
 -- ARGV[5] max tokens, ARGV[6] max messages, ARGV[7] when the turn was answered (ms),
--- ARGV[8] lease owner ('' = none), ARGV[9..] pairs of (token count, stored-message JSON)
--- Returns { 1 written | 0 stale, total tokens, message count, dropped by the cap }
+-- ARGV[8] lease owner ('' = none), ARGV[9] turn ID ('' = none), ARGV[10] turn IDs remembered,
+-- ARGV[11..] triples of (token count, role: h a person's message / a any other, message JSON)
+-- Returns { 1 written | 0 stale | 2 already written, total tokens, message count, dropped }
 local meta, msgs, index, userGen = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local ttl = tonumber(ARGV[3])
 if ARGV[8] ~= '' and redis.call('GET', KEYS[5]) == ARGV[8] then redis.call('DEL', KEYS[5]) end
+
+-- The session's recent turn IDs, space-separated, oldest first: a replay changes nothing.
+local turnId = ARGV[9]
+local turnIds = redis.call('HGET', meta, 'turnIds') or ''
+if turnId ~= '' and string.find(' ' .. turnIds .. ' ', ' ' .. turnId .. ' ', 1, true) then
+  return { 2, tonumber(redis.call('HGET', meta, 'tokens') or '0'), redis.call('LLEN', msgs), 0 }
+end
 
 -- A forget since the caller loaded the session wins: its turn is not written back. Absent values
 -- mean nothing was forgotten recently (or the session expired): write. A turn answered while
@@ -28,12 +36,23 @@ else
   end
 end
 if not gen then redis.call('HSET', meta, 'gen', math.max(tonumber(ARGV[1]), 0)) end
+if turnId ~= '' then
+  turnIds = turnIds == '' and turnId or turnIds .. ' ' .. turnId
+  local _, spaces = string.gsub(turnIds, ' ', '')
+  for _ = 1, spaces + 1 - tonumber(ARGV[10]) do
+    turnIds = string.sub(turnIds, string.find(turnIds, ' ', 1, true) + 1)
+  end
+  redis.call('HSET', meta, 'turnIds', turnIds)
+end
 
+-- The envelope: sequence ID, token count, role (so the cap finds turns without reading the
+-- message), then the LangChain stored message as given.
 local added, count = 0, 0
-for i = 9, #ARGV, 2 do
+for i = 11, #ARGV, 3 do
   local tokens = tonumber(ARGV[i])
   local id = redis.call('HINCRBY', meta, 'seq', 1)
-  redis.call('RPUSH', msgs, '{"id":' .. id .. ',"t":' .. tokens .. ',"m":' .. ARGV[i + 1] .. '}')
+  redis.call('RPUSH', msgs,
+    '{"id":' .. id .. ',"t":' .. tokens .. ',"r":"' .. ARGV[i + 1] .. '","m":' .. ARGV[i + 2] .. '}')
   added = added + tokens
   count = count + 1
 end
@@ -41,11 +60,15 @@ local total = redis.call('HINCRBY', meta, 'tokens', added)
 local length = redis.call('LLEN', msgs)
 
 -- Hard cap: drop the oldest messages, never the ones just written, and whole turns: after a
--- drop the list starts on a human message again.
+-- drop the list starts on a person's message again. Entries of the previous release have no
+-- role: their message's type tells.
 local maxTokens, maxMessages = tonumber(ARGV[5]), tonumber(ARGV[6])
 local dropped = 0
 local function headIsHuman()
-  return string.find(redis.call('LINDEX', msgs, 0), ',"m":{"type":"human"', 1, true) ~= nil
+  local head = redis.call('LINDEX', msgs, 0)
+  local role = string.match(head, '^{"id":%d+,"t":%d+,"r":"(%a)"')
+  if role then return role == 'h' end
+  return cjson.decode(head).m.type == 'human'
 end
 while length > count and (total > maxTokens or length > maxMessages or (dropped > 0 and not headIsHuman())) do
   local entry = redis.call('LPOP', msgs)

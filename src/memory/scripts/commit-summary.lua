@@ -24,5 +24,4 @@ end
 redis.call('LTRIM', msgs, count, -1)
 redis.call('HSET', meta, 'summary', ARGV[5], 'summaryTokens', ARGV[6])
 redis.call('HINCRBY', meta, 'tokens', -folded)
-redis.call('HINCRBY', meta, 'summaries', 1)
 return 1
