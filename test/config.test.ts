@@ -18,9 +18,20 @@ describe('configuration', () => {
     const config = parseConfig(minimal);
     expect(config).toMatchObject({
       openai: { apiKey: 'sk-test-secret', baseURL: undefined },
-      llm: { model: 'gpt-4o-mini', temperature: 0.7, timeoutMs: 25_000, maxRetries: 2 },
-      redis: { url: undefined, keyPrefix: 'chatmem' },
-      memory: { ttlSeconds: 604_800, windowTokens: 2000, summaryMaxTokens: 400 },
+      llm: {
+        model: 'gpt-4o-mini',
+        temperature: 0.7,
+        timeoutMs: 25_000,
+        maxRetries: 2,
+        maxOutputTokens: 0,
+      },
+      redis: { target: undefined, keyPrefix: 'chatmem' },
+      memory: {
+        ttlSeconds: 604_800,
+        windowTokens: 2000,
+        summaryMaxTokens: 400,
+        summaryConcurrency: 2,
+      },
       maxInputChars: 4000,
       logLevel: 'info',
     });
@@ -34,26 +45,33 @@ describe('configuration', () => {
       LLM_TEMPERATURE: '0.2',
       LLM_TIMEOUT_MS: '15000',
       LLM_MAX_RETRIES: '0',
+      LLM_MAX_OUTPUT_TOKENS: '800',
       SYSTEM_PROMPT: 'Be brief.',
       REDIS_URL: 'redis://redis:6379/2',
       REDIS_KEY_PREFIX: 'bot-a',
       MEMORY_TTL_SECONDS: '0',
       MEMORY_WINDOW_TOKENS: '3000',
       SUMMARY_MAX_TOKENS: '300',
+      SUMMARY_CONCURRENCY: '8',
       MAX_INPUT_CHARS: '1000',
       LOG_LEVEL: 'DEBUG',
     });
     expect(config).toEqual({
       openai: { apiKey: undefined, baseURL: 'http://localhost:11434/v1' },
-      llm: { model: 'llama3.2', temperature: 0.2, timeoutMs: 15000, maxRetries: 0 },
+      llm: {
+        model: 'llama3.2',
+        temperature: 0.2,
+        timeoutMs: 15000,
+        maxRetries: 0,
+        maxOutputTokens: 800,
+      },
       systemPrompt: 'Be brief.',
       redis: {
-        url: 'redis://redis:6379/2',
         target: { kind: 'standalone', url: 'redis://redis:6379/2' },
         keyPrefix: 'bot-a',
       },
       ratePerMinute: 20,
-      memory: { ttlSeconds: 0, windowTokens: 3000, summaryMaxTokens: 300 },
+      memory: { ttlSeconds: 0, windowTokens: 3000, summaryMaxTokens: 300, summaryConcurrency: 8 },
       maxInputChars: 1000,
       logLevel: 'debug',
       access: { users: undefined, telegramChats: undefined, discordGuilds: undefined },
@@ -167,7 +185,7 @@ describe('configuration', () => {
 
   it('treats empty values as unset', () => {
     expect(parseConfig({ ...minimal, REDIS_URL: '', MEMORY_TTL_SECONDS: ' ' })).toMatchObject({
-      redis: { url: undefined },
+      redis: { target: undefined },
       memory: { ttlSeconds: 604_800 },
     });
   });
@@ -189,7 +207,7 @@ describe('configuration', () => {
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     );
     expect(message).toContain(
-      'REDIS_URL must be a URL like redis://localhost:6379 (got "localhost:6379")',
+      'REDIS_URL must start with redis:// or rediss://, e.g. redis://:password@localhost:6379/0',
     );
     expect(message).toContain('LLM_TEMPERATURE must be at most 2 (got "3")');
     expect(message).toContain('Fix these in .env');
@@ -200,7 +218,7 @@ describe('configuration', () => {
     expect(message).toContain('OPENAI_BASE_URL');
     expect(message).not.toContain('sk-test-secret');
     const url = problems({ ...minimal, REDIS_URL: 'http://user:hunter2@redis:6379' });
-    expect(url).toContain('(got "http://***@redis:6379")');
+    expect(url).toContain('REDIS_URL must start with redis:// or rediss://, not http://');
     expect(url).not.toContain('hunter2');
   });
 
@@ -221,5 +239,45 @@ describe('configuration', () => {
     expect(
       problems({ ...minimal, MEMORY_WINDOW_TOKENS: '500', SUMMARY_MAX_TOKENS: '600' }),
     ).toContain('SUMMARY_MAX_TOKENS (600) must not exceed MEMORY_WINDOW_TOKENS (500)');
+  });
+});
+
+describe('defaults that depend on other variables, and problems reported together', () => {
+  it('derives the summary cap from a small window when SUMMARY_MAX_TOKENS is unset', () => {
+    expect(parseConfig({ ...minimal, MEMORY_WINDOW_TOKENS: '300' }).memory).toMatchObject({
+      windowTokens: 300,
+      summaryMaxTokens: 150,
+    });
+    expect(parseConfig({ ...minimal, MEMORY_WINDOW_TOKENS: '801' }).memory.summaryMaxTokens).toBe(
+      400,
+    );
+    expect(parseConfig({ ...minimal, MEMORY_WINDOW_TOKENS: '700' }).memory.summaryMaxTokens).toBe(
+      350,
+    );
+  });
+
+  it('refuses only an explicit conflict between the summary cap and the window', () => {
+    expect(
+      problems({ ...minimal, MEMORY_WINDOW_TOKENS: '300', SUMMARY_MAX_TOKENS: '400' }),
+    ).toContain('SUMMARY_MAX_TOKENS (400) must not exceed MEMORY_WINDOW_TOKENS (300)');
+    expect(
+      parseConfig({ ...minimal, MEMORY_WINDOW_TOKENS: '300', SUMMARY_MAX_TOKENS: '300' }).memory
+        .summaryMaxTokens,
+    ).toBe(300);
+  });
+
+  it('reports every problem at once, malformed values and conflicts alike', () => {
+    const message = problems({
+      LLM_TEMPERATURE: '9',
+      REDIS_SENTINELS: 'a:1',
+      MEMORY_WINDOW_TOKENS: '500',
+      SUMMARY_MAX_TOKENS: '600',
+    });
+    expect(message).toContain('LLM_TEMPERATURE must be at most 2');
+    expect(message).toContain('no language model is configured');
+    expect(message).toContain('REDIS_SENTINEL_NAME must be set with REDIS_SENTINELS');
+    expect(message).toContain(
+      'SUMMARY_MAX_TOKENS (600) must not exceed MEMORY_WINDOW_TOKENS (500)',
+    );
   });
 });

@@ -18,6 +18,18 @@ describe('documentation of the configuration', () => {
     expect([...new Set(readmeTable)].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 
+  it('gives in the README the defaults .env.example gives', () => {
+    const readmeDefaults = new Map(
+      [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\|.*\| (.+?) +\|$/gm)].map((m) => [
+        m[1]!,
+        m[2]!,
+      ]),
+    );
+    for (const [, name, value] of example.matchAll(/^([A-Z][A-Z0-9_]+)=(.+)$/gm)) {
+      expect(readmeDefaults.get(name!), name).toContain(`\`${value}\``);
+    }
+  });
+
   it('gives in .env.example the defaults the code applies', async () => {
     const { parseConfig } = await import('../src/config.js');
     const withExample = Object.fromEntries(

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import {
+  baseUrl,
+  boolean,
+  decimal,
+  idList,
+  integer,
+  matching,
+  oneOf,
+  optionalInteger,
+  optionalUrl,
+  text,
+  textOr,
+} from './fields.js';
+import { parseRedisTarget } from './redis-target.js';
+
+/**
+ * The configuration, declared once: each environment variable (its rule, default and the reason
+ * for it), the rules that span several variables, and the mapping to the `Config` the program
+ * reads. `.env.example` and the README document every variable (test/docs.test.ts checks).
+ */
+
+const DEFAULT_SYSTEM_PROMPT =
+  'You are a friendly, concise assistant in a chat app. Answer in the language the user writes in. ' +
+  'Use Markdown sparingly. If you do not know something, say so instead of guessing.';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Default cap of the running summary, unless half the window is less (see the mapping). */
+const SUMMARY_MAX_TOKENS_DEFAULT = 400;
+
+export const variables = z.object({
+  /** Key of the endpoint; unset for local servers (Ollama, vLLM, LM Studio), which need none. */
+  OPENAI_API_KEY: text(),
+  /** Any OpenAI-compatible API; unset = OpenAI. */
+  OPENAI_BASE_URL: optionalUrl(['http:', 'https:'], 'http://localhost:11434/v1'),
+  /** Default gpt-4o-mini: cheap and fast enough for chat. */
+  LLM_MODEL: textOr('gpt-4o-mini'),
+  LLM_TEMPERATURE: decimal(0, 2, 0.7),
+  /** Time budget of one answer, retries included (25 s): the user hears back within it. */
+  LLM_TIMEOUT_MS: integer(1000, 600_000, 25_000, ' of milliseconds'),
+  /** Retries of timeouts, 429 and 5xx within the time budget (2). */
+  LLM_MAX_RETRIES: integer(0, 10, 2),
+  /** Cap of an answer's length in tokens; 0 (default) leaves it to the endpoint. */
+  LLM_MAX_OUTPUT_TOKENS: integer(0, 200_000, 0, ' of tokens (0 = the endpoint decides)'),
+  SYSTEM_PROMPT: textOr(DEFAULT_SYSTEM_PROMPT),
+  /** Standalone Redis; with Sentinel or Cluster only its credentials, db and TLS count. */
+  REDIS_URL: text(),
+  /** Sentinels as host:port pairs; needs REDIS_SENTINEL_NAME. */
+  REDIS_SENTINELS: text(),
+  REDIS_SENTINEL_NAME: text(),
+  /** Cluster seed nodes as host:port pairs; takes precedence over the others. */
+  REDIS_CLUSTER_NODES: text(),
+  /** Turns a user may start per minute (20: a brisk human pace); 0 = no limit. */
+  RATE_LIMIT_PER_MINUTE: integer(0, 10_000, 20, ' of turns (0 = no limit)'),
+  /** Namespace of every key (chatmem), so several bots can share one Redis. */
+  REDIS_KEY_PREFIX: textOr('chatmem').pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 letters, digits, '_', '.', ':' or '-'"),
+  ),
+  /** Idle expiry, refreshed by every turn (7 days: a weekly conversation survives); 0 = never. */
+  MEMORY_TTL_SECONDS: integer(0, 10 * 365 * 86_400, 604_800, ' of seconds (0 = never expire)'),
+  /** Recent messages kept word for word (2000 tokens: several turns, a cheap prompt). */
+  MEMORY_WINDOW_TOKENS: integer(100, 1_000_000, 2000, ' of tokens'),
+  /**
+   * Cap of the running summary. Default 400, or half the window if that is less: the summary
+   * condenses the window, so a small window gets a smaller summary instead of an error.
+   */
+  SUMMARY_MAX_TOKENS: optionalInteger(50, 100_000, ' of tokens'),
+  /**
+   * Summaries (model calls) running at once across all sessions of the process (2): they run
+   * off the reply's path, and a few at a time keep a burst from queueing behind the endpoint.
+   */
+  SUMMARY_CONCURRENCY: integer(1, 64, 2),
+  /** Longest message accepted (4000 characters); longer ones are refused, not truncated. */
+  MAX_INPUT_CHARS: integer(1, 1_000_000, 4000, ' of characters'),
+  /** Set = the Telegram adapter runs. */
+  TELEGRAM_BOT_TOKEN: matching(
+    /^\d+:[A-Za-z0-9_-]+$/,
+    'must look like 123456789:ABC-DEF… (the token from @BotFather)',
+  ),
+  /** Bot API server; change it for a self-hosted one (or a test double). */
+  TELEGRAM_API_ROOT: baseUrl(['http:', 'https:'], 'https://api.telegram.org'),
+  /** Webhook mode; unset = long polling, which needs no public address. */
+  TELEGRAM_WEBHOOK_URL: optionalUrl(
+    ['https:', 'http:'],
+    'https://bot.example.com/telegram/webhook',
+  ),
+  /** Checked on every webhook request; unset = derived from the token, the same on every replica. */
+  TELEGRAM_WEBHOOK_SECRET: matching(
+    /^[A-Za-z0-9_-]{1,256}$/,
+    "must be 1-256 letters, digits, '_' or '-'",
+  ),
+  /** Set = the Discord adapter runs. */
+  DISCORD_TOKEN: matching(
+    /^[A-Za-z0-9_.-]{20,}$/,
+    'must be the bot token from the Discord Developer Portal (Bot page)',
+  ),
+  /** REST base, e.g. a proxy; the gateway address then comes from its `GET /gateway/bot`. */
+  DISCORD_API_URL: baseUrl(['http:', 'https:'], 'https://discord.com/api'),
+  /** The privileged MessageContent intent (false): it must also be enabled in the portal. */
+  DISCORD_MESSAGE_CONTENT: boolean(false),
+  /** Shard processes for `npm run start:sharded`: a count, or auto (Discord's recommendation). */
+  DISCORD_SHARDS: textOr('auto')
+    .pipe(z.string().regex(/^(auto|[1-9]\d{0,4})$/, 'must be "auto" or a number of shards'))
+    .transform((v) => (v === 'auto' ? ('auto' as const) : Number(v))),
+  /** Set by discord.js's ShardingManager in the processes it starts (their shard ID). */
+  SHARDS: matching(/^\d+$/, 'must be a shard number').transform((v) =>
+    v === undefined ? undefined : Number(v),
+  ),
+  /** Allowlists; unset allows everyone. */
+  ALLOWED_USER_IDS: idList(
+    /^((telegram|discord):)?\d{1,20}$/,
+    'IDs such as 12345 or telegram:12345',
+  ),
+  TELEGRAM_ALLOWED_CHAT_IDS: idList(/^-?\d{1,20}$/, 'chat IDs such as -1001234567890'),
+  DISCORD_ALLOWED_GUILD_IDS: idList(/^\d{17,20}$/, 'guild IDs such as 123456789012345678'),
+  /** Show answers while they are generated, by editing the message (true). */
+  STREAM_REPLIES: boolean(true),
+  /** The HTTP server (webhooks, health); unset = none unless a webhook needs it (8080). */
+  HTTP_PORT: optionalInteger(0, 65_535, ' (a TCP port)'),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+});
+
+type Variables = z.output<typeof variables>;
+
+/**
+ * A problem spanning several variables. It runs whenever those variables are valid themselves,
+ * even when others are not, so one start-up reports every problem. Its messages name the
+ * variables themselves.
+ */
+function rule<const K extends keyof Variables>(
+  names: readonly K[],
+  problems: (values: Pick<Variables, K>) => readonly string[],
+) {
+  return z.superRefine<Variables>(
+    (values, ctx) => {
+      for (const message of problems(values)) {
+        ctx.addIssue({ code: 'custom', message, input: undefined, path: [], continue: true });
+      }
+    },
+    {
+      when: (payload) =>
+        typeof payload.value === 'object' &&
+        payload.issues.every((issue) => !names.some((name) => name === issue.path?.[0])),
+    },
+  );
+}
+
+const REDIS_VARIABLES = [
+  'REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_CLUSTER_NODES',
+] as const;
+
+const redisInput = (e: Pick<Variables, (typeof REDIS_VARIABLES)[number]>) => ({
+  url: e.REDIS_URL,
+  sentinels: e.REDIS_SENTINELS,
+  sentinelName: e.REDIS_SENTINEL_NAME,
+  clusterNodes: e.REDIS_CLUSTER_NODES,
+});
+
+const rules = [
+  rule(['OPENAI_API_KEY', 'OPENAI_BASE_URL'], (e) =>
+    e.OPENAI_API_KEY || e.OPENAI_BASE_URL
+      ? []
+      : [
+          'no language model is configured. Either set OPENAI_API_KEY to an OpenAI API key ' +
+            '(https://platform.openai.com/api-keys), or set OPENAI_BASE_URL to a local ' +
+            'OpenAI-compatible server, e.g. Ollama: OPENAI_BASE_URL=http://localhost:11434/v1 ' +
+            'and LLM_MODEL=llama3.2',
+        ],
+  ),
+  rule(REDIS_VARIABLES, (e) => parseRedisTarget(redisInput(e)).problems),
+  rule(['SUMMARY_MAX_TOKENS', 'MEMORY_WINDOW_TOKENS'], (e) =>
+    e.SUMMARY_MAX_TOKENS !== undefined && e.SUMMARY_MAX_TOKENS > e.MEMORY_WINDOW_TOKENS
+      ? [
+          `SUMMARY_MAX_TOKENS (${e.SUMMARY_MAX_TOKENS}) must not exceed MEMORY_WINDOW_TOKENS ` +
+            `(${e.MEMORY_WINDOW_TOKENS}): the summary condenses the window, it cannot be larger`,
+        ]
+      : [],
+  ),
+];
+
+/** Runs only once every variable and rule passed (so the Redis target parses without problems). */
+function toConfig(e: Variables) {
+  const telegram = e.TELEGRAM_BOT_TOKEN;
+  return {
+    openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },
+    llm: {
+      model: e.LLM_MODEL,
+      temperature: e.LLM_TEMPERATURE,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+      /** 0 = the endpoint's own default. */
+      maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
+    },
+    systemPrompt: e.SYSTEM_PROMPT,
+    redis: {
+      /** Standalone (REDIS_URL), Sentinel or Cluster; unset: the embedded store. */
+      target: parseRedisTarget(redisInput(e)).target,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+    },
+    /** Turns a user may start per minute; 0 = no limit. */
+    ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+    memory: {
+      ttlSeconds: e.MEMORY_TTL_SECONDS,
+      windowTokens: e.MEMORY_WINDOW_TOKENS,
+      summaryMaxTokens:
+        e.SUMMARY_MAX_TOKENS ??
+        Math.min(SUMMARY_MAX_TOKENS_DEFAULT, Math.floor(e.MEMORY_WINDOW_TOKENS / 2)),
+      summaryConcurrency: e.SUMMARY_CONCURRENCY,
+    },
+    maxInputChars: e.MAX_INPUT_CHARS,
+    logLevel: e.LOG_LEVEL,
+    /** Optional allowlists; an unset list allows everyone. */
+    access: {
+      users: e.ALLOWED_USER_IDS,
+      telegramChats: e.TELEGRAM_ALLOWED_CHAT_IDS,
+      discordGuilds: e.DISCORD_ALLOWED_GUILD_IDS,
+    },
+    streamReplies: e.STREAM_REPLIES,
+    /** Set when TELEGRAM_BOT_TOKEN is. */
+    telegram: telegram
+      ? {
+          token: telegram,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          /** Webhook mode; without a secret, one derived from the token is used. */
+          webhook: e.TELEGRAM_WEBHOOK_URL
+            ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET }
+            : undefined,
+        }
+      : undefined,
+    /** Set when DISCORD_TOKEN is. */
+    discord: e.DISCORD_TOKEN
+      ? {
+          token: e.DISCORD_TOKEN,
+          apiUrl: e.DISCORD_API_URL,
+          messageContent: e.DISCORD_MESSAGE_CONTENT,
+          shards: e.DISCORD_SHARDS,
+          /** In a shard process started by the sharding manager: its shard ID. */
+          shardId: e.SHARDS,
+        }
+      : undefined,
+    /** The HTTP server (webhooks, health); a webhook needs one, on 8080 unless HTTP_PORT says. */
+    httpPort: e.HTTP_PORT ?? (telegram && e.TELEGRAM_WEBHOOK_URL ? 8080 : undefined),
+  } as const;
+}
+
+export const configSchema = variables.check(...rules).transform(toConfig);
