@@ -152,8 +152,16 @@ function createStore(
   const buffer = new BufferedMemoryStore(
     new RedisMemoryStore(redis, { keyPrefix: config.redis.keyPrefix, ...policy }),
     {
-      onDropped: (count) => logger.error({ count }, 'write buffer full: oldest turns dropped'),
-      onFlushError: (err) => logger.debug({ err }, 'memory still unreachable; writes kept'),
+      // Counts, session IDs and errors stripped of their command arguments: never message text.
+      onDropped: ({ count, reason, sessionId, error }) =>
+        reason === 'full'
+          ? logger.error({ count }, 'write buffer full: oldest turns dropped')
+          : logger.error(
+              { count, session: sessionId, err: error },
+              'turn dropped: memory kept refusing its write',
+            ),
+      onFlushError: (err, pending) =>
+        logger.debug({ err, pending }, 'memory still unreachable; writes kept'),
     },
   );
   metrics.pendingWritesSource = () => buffer.size;

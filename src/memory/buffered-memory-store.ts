@@ -9,6 +9,7 @@ import type {
   SummaryFold,
   TurnLease,
 } from '../core/memory-port.js';
+import { isStoreUnreachable, redactedError } from './write-errors.js';
 
 interface PendingTurn {
   readonly session: SessionRef;
@@ -18,6 +19,20 @@ interface PendingTurn {
   readonly answeredAt: number;
   /** The turn's lease, freed by the late write (it would otherwise block the user until it expires). */
   readonly leaseOwner?: string;
+  /** Lets the store skip a replay of a write it ran after the client had given up on it. */
+  readonly turnId?: string;
+  /** Writes the store refused for a reason other than being unreachable. */
+  failures: number;
+}
+
+/** Why turns left the buffer unwritten. Holds no message text: loggers may print all of it. */
+export interface DroppedTurns {
+  readonly count: number;
+  /** `full`: the oldest, past `maxPending`. `failing`: refused `maxAttempts` times by the store. */
+  readonly reason: 'full' | 'failing';
+  /** With `failing`: the session, and the last error without the command's arguments. */
+  readonly sessionId?: string;
+  readonly error?: Error;
 }
 
 export interface BufferedStoreOptions {
@@ -28,21 +43,40 @@ export interface BufferedStoreOptions {
   readonly maxPending?: number;
   /** How often a flush is attempted while turns are pending. Default 2000 ms. */
   readonly retryIntervalMs?: number;
-  readonly onDropped?: (count: number) => void;
-  readonly onFlushError?: (error: unknown) => void;
+  /**
+   * How often the store may refuse a pending write (answering, but with an error such as a
+   * script error on its data) before the write is dropped. Default 5: a write that can never
+   * succeed must not hold up the session's later turns for good. Unreachable-store errors do
+   * not count: those writes are kept however long the outage lasts.
+   */
+  readonly maxAttempts?: number;
+  /** Which errors mean "unreachable, keep the turn". Default {@link isStoreUnreachable}. */
+  readonly isUnreachable?: (error: unknown) => boolean;
+  readonly onDropped?: (dropped: DroppedTurns) => void;
+  /** A flush stopped: the store is unreachable. The error carries no command arguments. */
+  readonly onFlushError?: (error: Error, pending: number) => void;
 }
 
 /**
  * Keeps the turns a store could not write (Redis unreachable) in a bounded in-process buffer and
- * writes them, in order, once it answers again: an outage loses no answered turn. A forget wins:
- * it drops the session's pending turns here, and the store refuses a buffered write for a session
- * forgotten after the turn was answered.
+ * writes them, in order per session, once it answers again: an outage loses no answered turn. A
+ * forget wins: it drops the session's pending turns here, and the store refuses a buffered write
+ * for a session forgotten after the turn was answered. A session with pending turns is read only
+ * after they are written.
  */
 export class BufferedMemoryStore implements MemoryStore {
   private pending: PendingTurn[] = [];
   private readonly maxPending: number;
+  private readonly maxAttempts: number;
+  private readonly isUnreachable: (error: unknown) => boolean;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** Sessions being read: their turns are written first. */
+  private readonly urgent = new Set<string>();
+  /** Called once each time a pending turn is written or given up. */
+  private progress: (() => void)[] = [];
+  /** Why the last flush stopped, while the store stays unreachable. */
+  private unreachable: Error | undefined;
   dropped = 0;
 
   constructor(
@@ -50,6 +84,8 @@ export class BufferedMemoryStore implements MemoryStore {
     private readonly options: BufferedStoreOptions = {},
   ) {
     this.maxPending = options.maxPending ?? 10_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.isUnreachable = options.isUnreachable ?? isStoreUnreachable;
   }
 
   /** Turns waiting to be written. */
@@ -62,10 +98,27 @@ export class BufferedMemoryStore implements MemoryStore {
   }
 
   async load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory> {
-    const memory = await this.inner.load(session, lease);
-    // Turns of this session still pending would be missing from what was read: write them first.
-    if (this.pending.some((turn) => turn.session.id === session.id)) await this.flush();
-    return memory;
+    // What was read would lack the session's pending turns: write them first.
+    if (this.hasPending(session.id)) {
+      this.urgent.add(session.id);
+      try {
+        // Until this session's turns are out, not until the whole buffer is.
+        const pass = this.flush();
+        while (this.hasPending(session.id) && this.flushing) {
+          await Promise.race([pass, new Promise<void>((resolve) => this.progress.push(resolve))]);
+        }
+      } finally {
+        this.urgent.delete(session.id);
+      }
+      const waiting = this.pending.filter((t) => t.session.id === session.id).length;
+      if (waiting > 0 && this.unreachable) {
+        const turns = waiting === 1 ? '1 turn of this session is' : `${waiting} turns are`;
+        throw new Error(
+          `memory unreachable: ${turns} still waiting to be written (${this.unreachable.message})`,
+        );
+      }
+    }
+    return this.inner.load(session, lease);
   }
 
   async appendTurn(
@@ -76,14 +129,16 @@ export class BufferedMemoryStore implements MemoryStore {
   ): Promise<AppendResult> {
     const answeredAt = options.answeredAt ?? Date.now();
     // Keep the session's order: nothing may overtake turns already waiting.
-    if (!this.pending.some((t) => t.session.id === session.id)) {
+    if (!this.hasPending(session.id)) {
       try {
         return await this.inner.appendTurn(session, expect, messages, { ...options, answeredAt });
-      } catch {
-        // Fall through: buffered below, written when the store answers again.
+      } catch (error) {
+        // Refused for its data: a later attempt fails alike, so the caller learns it now.
+        if (!this.isUnreachable(error)) throw error;
       }
     }
-    this.enqueue({ session, expect, messages, answeredAt, leaseOwner: options.leaseOwner });
+    const { leaseOwner, turnId } = options;
+    this.enqueue({ session, expect, messages, answeredAt, leaseOwner, turnId, failures: 0 });
     return { status: 'buffered', totalTokens: 0, messageCount: 0, dropped: 0 };
   }
 
@@ -107,7 +162,11 @@ export class BufferedMemoryStore implements MemoryStore {
     return this.inner.forgetUser(platform, userId);
   }
 
-  /** Writes pending turns in order; stops at the first failure and tries again later. */
+  /**
+   * One pass over the pending turns, in order per session (sessions being read first). Stops
+   * while the store is unreachable; a session whose write is refused otherwise waits for the
+   * next pass, and the other sessions' turns go on.
+   */
   flush(): Promise<void> {
     this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
     return this.flushing;
@@ -119,13 +178,17 @@ export class BufferedMemoryStore implements MemoryStore {
     await this.inner.close();
   }
 
+  private hasPending(sessionId: string): boolean {
+    return this.pending.some((turn) => turn.session.id === sessionId);
+  }
+
   private enqueue(turn: PendingTurn): void {
     this.pending.push(turn);
     if (this.pending.length > this.maxPending) {
       const excess = this.pending.length - this.maxPending;
       this.pending.splice(0, excess);
       this.dropped += excess;
-      this.options.onDropped?.(excess);
+      this.options.onDropped?.({ count: excess, reason: 'full' });
     }
     if (!this.timer) {
       this.timer = setInterval(() => void this.flush(), this.options.retryIntervalMs ?? 2000);
@@ -133,23 +196,54 @@ export class BufferedMemoryStore implements MemoryStore {
     }
   }
 
+  /** The next turn to write: the oldest of a session being read, else the oldest. */
+  private next(skip: ReadonlySet<string>): PendingTurn | undefined {
+    const open = (turn: PendingTurn) => !skip.has(turn.session.id);
+    if (this.urgent.size > 0) {
+      const first = this.pending.find((t) => open(t) && this.urgent.has(t.session.id));
+      if (first) return first;
+    }
+    return this.pending.find(open);
+  }
+
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const turn = this.pending[0]!;
+    // Sessions whose oldest turn was refused in this pass: their later turns wait.
+    const skip = new Set<string>();
+    for (let turn = this.next(skip); turn; turn = this.next(skip)) {
       try {
         await this.inner.appendTurn(turn.session, turn.expect, turn.messages, {
           answeredAt: turn.answeredAt,
           leaseOwner: turn.leaseOwner,
+          turnId: turn.turnId,
         });
+        this.unreachable = undefined;
       } catch (error) {
-        this.options.onFlushError?.(error);
-        return;
+        if (this.isUnreachable(error)) {
+          this.unreachable = redactedError(error);
+          this.options.onFlushError?.(this.unreachable, this.pending.length);
+          return;
+        }
+        turn.failures += 1;
+        if (turn.failures < this.maxAttempts) {
+          skip.add(turn.session.id);
+          continue;
+        }
+        this.dropped += 1;
+        this.options.onDropped?.({
+          count: 1,
+          reason: 'failing',
+          sessionId: turn.session.id,
+          error: redactedError(error),
+        });
       }
-      // A forget may have removed it meanwhile; remove by identity.
+      // Written or given up. A forget may have removed it meanwhile; remove by identity.
       const index = this.pending.indexOf(turn);
       if (index >= 0) this.pending.splice(index, 1);
+      for (const notify of this.progress.splice(0)) notify();
     }
-    clearInterval(this.timer);
-    this.timer = undefined;
+    if (this.pending.length === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
   }
 }

@@ -1,38 +1,49 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { telegramSession } from '../../src/core/session-id.js';
 import { BufferedMemoryStore } from '../../src/memory/buffered-memory-store.js';
 import { InMemoryMemoryStore } from '../../src/memory/in-memory-store.js';
-import { UNKNOWN_GENERATIONS, type MemoryStore } from '../../src/core/memory-port.js';
-import { texts, turn } from './memory-store-contract.js';
+import { RedisMemoryStore } from '../../src/memory/redis-memory-store.js';
+import { UNKNOWN_GENERATIONS } from '../../src/core/memory-port.js';
+import { connectTestRedis, deleteKeys, uniquePrefix } from '../support/redis.js';
+import { memoryStoreContract, texts, turn } from './memory-store-contract.js';
+import { unpluggable, type Unpluggable } from './unpluggable-store.js';
 
-/** An in-memory store that can be "unplugged", like Redis going away. */
-function unpluggable(inner: InMemoryMemoryStore): {
-  store: MemoryStore;
-  down: (is: boolean) => void;
-} {
-  let isDown = false;
-  const guard =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> =>
-      isDown ? Promise.reject(new Error('ECONNREFUSED')) : fn(...args);
-  const store: MemoryStore = {
-    init: () => inner.init(),
-    close: () => inner.close(),
-    load: guard((s, l) => inner.load(s, l)),
-    appendTurn: guard((s, g, m, o) => inner.appendTurn(s, g, m, o)),
-    releaseLease: guard((s, o) => inner.releaseLease(s, o)),
-    commitSummary: guard((s, f) => inner.commitSummary(s, f)),
-    forget: guard((s) => inner.forget(s)),
-    forgetUser: guard((p, u) => inner.forgetUser(p, u)),
+memoryStoreContract('buffered in-memory', async (policy) => {
+  let now = 1_700_000_000_000;
+  const inner = new InMemoryMemoryStore({ ...policy, now: () => now });
+  const store = new BufferedMemoryStore(inner);
+  return { store, advance: async (ms) => void (now += ms), close: () => store.close() };
+});
+
+let redis: Redis;
+beforeAll(() => {
+  redis = connectTestRedis();
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+memoryStoreContract('buffered redis', async (policy) => {
+  const prefix = uniquePrefix('buffered');
+  const store = new BufferedMemoryStore(
+    new RedisMemoryStore(redis, { keyPrefix: prefix, ...policy }),
+  );
+  return {
+    store,
+    advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    close: async () => {
+      await store.close();
+      await deleteKeys(redis, prefix);
+    },
   };
-  return { store, down: (is) => (isDown = is) };
-}
+});
 
 describe('BufferedMemoryStore', () => {
   const ann = telegramSession({ chatId: 1, userId: 1 });
   const bob = telegramSession({ chatId: 2, userId: 2 });
   let inner: InMemoryMemoryStore;
-  let plug: ReturnType<typeof unpluggable>;
+  let plug: Unpluggable;
   let store: BufferedMemoryStore;
 
   beforeEach(() => {
@@ -125,5 +136,47 @@ describe('BufferedMemoryStore', () => {
     plug.down(false);
     await store.flush();
     expect(texts((await inner.load(ann)).entries)).toEqual(['q3', 'x', 'q4', 'x', 'q5', 'x']);
+  });
+
+  it('writes the session’s pending turns before reading it', async () => {
+    await store.appendTurn(ann, (await store.load(ann)).generations, turn('before', 'x'));
+    plug.down(true);
+    await store.appendTurn(ann, UNKNOWN_GENERATIONS, turn('during', 'x'));
+    plug.down(false);
+    // The first turn after the outage sees the outage's turns.
+    expect(texts((await store.load(ann)).entries)).toEqual(['before', 'x', 'during', 'x']);
+    expect(store.size).toBe(0);
+  });
+
+  it('writes the turns of the session being read before those of others', async () => {
+    const big = new BufferedMemoryStore(plug.store, { retryIntervalMs: 60_000 });
+    plug.down(true);
+    for (const n of [1, 2, 3])
+      await big.appendTurn(bob, UNKNOWN_GENERATIONS, turn(`bob ${n}`, 'x'));
+    await big.appendTurn(ann, UNKNOWN_GENERATIONS, turn('ann', 'x'));
+    plug.down(false);
+    expect(texts((await big.load(ann)).entries)).toEqual(['ann', 'x']);
+    expect(plug.writes[0]).toBe('ann');
+    await big.flush();
+    expect(texts((await inner.load(bob)).entries)).toHaveLength(6);
+    await big.close();
+  });
+
+  it('does not read a session whose pending turns cannot be written yet', async () => {
+    plug.down(true);
+    await store.appendTurn(ann, UNKNOWN_GENERATIONS, turn('during', 'SECRET TEXT'));
+    plug.down(false);
+    plug.writesDown(true); // reads work, writes still fail: reading now would miss the turn
+    const error = await store.load(ann).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/1 turn of this session is still waiting/);
+    expect(JSON.stringify({ ...error, message: error?.message })).not.toContain('SECRET');
+    expect(store.size).toBe(1);
+    // Other sessions read as usual.
+    expect((await store.load(bob)).entries).toEqual([]);
+    plug.writesDown(false);
+    expect(texts((await store.load(ann)).entries)).toEqual(['during', 'SECRET TEXT']);
   });
 });
