@@ -2,13 +2,18 @@ import { createHash } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Client, GatewayIntentBits, Partials } from 'discord.js';
 import { Bot } from 'grammy';
-import type { Update } from 'grammy/types';
+import type { IncomingMessage } from 'node:http';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { ConversationService } from './core/conversation.js';
 import { TiktokenCounter, type TokenCounter } from './core/token-counter.js';
-import { startHttpServer, type HttpRoutes, type RunningHttpServer } from './http/http-server.js';
+import {
+  startHttpServer,
+  type HttpResponse,
+  type HttpRoutes,
+  type RunningHttpServer,
+} from './http/http-server.js';
 import { Metrics } from './http/metrics.js';
 import { createChatModel } from './llm/chat-model.js';
 import { BufferedMemoryStore } from './memory/buffered-memory-store.js';
@@ -18,7 +23,7 @@ import { createRedisClient } from './memory/redis-client.js';
 import { RedisMemoryStore } from './memory/redis-memory-store.js';
 import { DiscordPlatform } from './platforms/discord/discord-platform.js';
 import { SAFE_MENTIONS } from './platforms/discord/discord-replier.js';
-import { TelegramPlatform } from './platforms/telegram/telegram-platform.js';
+import { TelegramPlatform, type WebhookResult } from './platforms/telegram/telegram-platform.js';
 
 /** How long in-flight turns may take to finish on shutdown before they are abandoned. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -141,10 +146,7 @@ function createStore(
       metrics.redisErrors.inc();
       if (Date.now() - lastErrorLog > 10_000) {
         lastErrorLog = Date.now();
-        logger.error(
-          { err: { message: err.message, code: (err as { code?: string }).code } },
-          'redis error',
-        );
+        logger.error({ err }, 'redis error');
       }
     },
   });
@@ -233,6 +235,14 @@ interface RouteDeps {
   readonly metrics: Metrics;
 }
 
+const WEBHOOK_RESPONSES: Record<WebhookResult, HttpResponse> = {
+  accepted: { status: 200, body: '' },
+  unauthorized: { status: 401, body: 'unauthorized\n' },
+  'bad-request': { status: 400, body: 'bad json\n' },
+  // Telegram redelivers later: a flood waits on Telegram's side, not in this process.
+  busy: { status: 503, body: 'busy\n' },
+};
+
 /** How long /readyz waits for Redis before calling it unreachable. */
 const READY_PING_TIMEOUT_MS = 1000;
 
@@ -277,19 +287,17 @@ function routes({ config, telegram, discord, redis, metrics }: RouteDeps): HttpR
   };
   const webhook = config.telegram?.webhook;
   if (telegram && webhook) {
-    table[`POST ${new URL(webhook.url).pathname}`] = (request, body) => {
-      let update: Update;
-      try {
-        update = JSON.parse(body.toString('utf8')) as Update;
-      } catch {
-        return { status: 400, body: 'bad json\n' };
-      }
+    const secretOf = (request: IncomingMessage) => {
       const secret = request.headers['x-telegram-bot-api-secret-token'];
-      const accepted = telegram.handleWebhook(
-        update,
-        typeof secret === 'string' ? secret : undefined,
-      );
-      return accepted ? { status: 200, body: '' } : { status: 401, body: 'unauthorized\n' };
+      return typeof secret === 'string' ? secret : undefined;
+    };
+    table[`POST ${new URL(webhook.url).pathname}`] = {
+      // The secret is checked before the body is read.
+      guard: (request) =>
+        telegram.webhookAuthorized(secretOf(request))
+          ? undefined
+          : { status: 401, body: 'unauthorized\n' },
+      handle: (request, body) => WEBHOOK_RESPONSES[telegram.handleWebhook(body, secretOf(request))],
     };
   }
   return table;

@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
-import { createApp } from './app.js';
+import { createApp, SHUTDOWN_GRACE_MS } from './app.js';
 import { readConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
+import { installProcessHandlers } from './process-handlers.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
-import { DiscordStartError } from './platforms/discord/discord-platform.js';
-import { TelegramStartError } from './platforms/telegram/telegram-platform.js';
+import { PlatformStartError } from './platforms/shared/start-error.js';
 
 async function main(): Promise<void> {
   const config = readConfigOrExit();
@@ -15,12 +15,10 @@ async function main(): Promise<void> {
   // A person chatting in the terminal sees warnings, not a line per turn (LOG_LEVEL=debug shows all).
   const level = terminal && interactive && config.logLevel === 'info' ? 'warn' : config.logLevel;
   const logger = createLogger({ level, destination: terminal ? 2 : 1 });
-  process.on('unhandledRejection', (reason) =>
-    logger.error({ err: reason }, 'unhandled rejection'),
-  );
-  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception'));
 
   const app = createApp(config, logger);
+  // An error nobody handled leaves an unknown state: log it, stop as on SIGTERM, exit 1.
+  installProcessHandlers(logger, () => app.stop(SHUTDOWN_GRACE_MS), { graceMs: SHUTDOWN_GRACE_MS });
   const shutdown = async (reason: string, code: number) => {
     logger.info({ reason }, 'shutting down');
     await app.stop();
@@ -35,10 +33,7 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (error) {
-    const message =
-      error instanceof TelegramStartError || error instanceof DiscordStartError
-        ? error.message
-        : String(error);
+    const message = error instanceof PlatformStartError ? error.message : String(error);
     logger.fatal({ err: { message } }, 'start-up failed');
     process.stderr.write(`${message}\n`);
     await shutdown('start-up failed', 1);

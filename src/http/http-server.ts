@@ -13,9 +13,16 @@ export type HttpHandler = (
   body: Buffer,
 ) => HttpResponse | Promise<HttpResponse>;
 
+/** A handler with a check of the request's headers that runs before its body is read. */
+export interface GuardedRoute {
+  /** A response to refuse the request with, or undefined to go on and read the body. */
+  readonly guard: (request: IncomingMessage) => HttpResponse | undefined;
+  readonly handle: HttpHandler;
+}
+
 export interface HttpRoutes {
   /** Keyed by `METHOD /path`, e.g. `POST /telegram/webhook`. */
-  readonly [route: string]: HttpHandler;
+  readonly [route: string]: HttpHandler | GuardedRoute;
 }
 
 export interface RunningHttpServer {
@@ -38,7 +45,7 @@ export async function startHttpServer(options: {
 }): Promise<RunningHttpServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
-    const handler = options.routes[`${request.method} ${path}`];
+    const route = options.routes[`${request.method} ${path}`];
     const send = ({
       status,
       body = '',
@@ -51,7 +58,14 @@ export async function startHttpServer(options: {
       });
       response.end(body);
     };
-    if (!handler) return send({ status: 404, body: 'not found\n' });
+    if (!route) return send({ status: 404, body: 'not found\n' });
+    const handler = typeof route === 'function' ? route : route.handle;
+    const refusal = typeof route === 'function' ? undefined : route.guard(request);
+    if (refusal) {
+      send(refusal);
+      request.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {

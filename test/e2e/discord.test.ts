@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { DiscordStartError } from '../../src/platforms/discord/discord-platform.js';
+import { PlatformStartError } from '../../src/platforms/shared/start-error.js';
 import { lastUserText } from '../doubles/fake-openai-server.js';
 import {
   startFakeDiscordServer,
@@ -320,7 +320,7 @@ describe('Discord end to end', () => {
     const error = await startBot({ DISCORD_TOKEN: 'MTIz.wrong.token-token-token' }).catch(
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(DiscordStartError);
+    expect(error).toBeInstanceOf(PlatformStartError);
     expect((error as Error).message).toMatch(/^Discord rejected DISCORD_TOKEN/);
   });
 
@@ -331,7 +331,7 @@ describe('Discord end to end', () => {
       DISCORD_API_URL: discord.apiUrl,
       DISCORD_MESSAGE_CONTENT: 'true',
     }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DiscordStartError);
+    expect(error).toBeInstanceOf(PlatformStartError);
     expect((error as Error).message).toMatch(/^Discord refused the gateway intents/);
   });
 

@@ -1,6 +1,8 @@
 import { ChannelType, MessageType, cleanContent, type Message } from 'discord.js';
 import { discordSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
+import type { Place } from '../shared/access.js';
+import type { CommandRequest } from '../shared/turn-pipeline.js';
 
 export type DiscordInbound =
   | {
@@ -8,6 +10,9 @@ export type DiscordInbound =
       readonly session: SessionRef;
       readonly text: string;
       readonly authorName: string;
+      readonly place: Place;
+      /** A DM: refusals are said there; in servers they are silent. */
+      readonly private: boolean;
     }
   | { readonly kind: 'ignore'; readonly reason: string };
 
@@ -51,6 +56,40 @@ export function classifyDiscordMessage(message: Message, botId: string): Discord
     }),
     text,
     authorName: message.member?.displayName ?? message.author.displayName,
+    place: placeOf(message.author.id, isDm ? null : message.guildId),
+    private: isDm,
+  };
+}
+
+/** Who is writing where, for the allowlists; a DM belongs to no guild. */
+export function placeOf(userId: string, guildId: string | null): Place {
+  return { platform: 'discord', userId, guildId: guildId ?? undefined };
+}
+
+/** The fields of a slash command the bot reads; discord.js's interaction has them all. */
+export interface SlashCommand {
+  readonly commandName: string;
+  readonly guildId: string | null;
+  readonly channelId: string | null;
+  readonly user: { readonly id: string };
+  readonly options: { getString(name: string): string | null };
+}
+
+/**
+ * A slash command as a command request. Its answer is ephemeral (only the person sees it), so
+ * it counts as private, and a refusal is always said: the person is waiting for an answer.
+ */
+export function commandOf(interaction: SlashCommand): CommandRequest {
+  const scope =
+    interaction.commandName === 'forget' ? interaction.options.getString('scope') : null;
+  return {
+    name: interaction.commandName.toLowerCase(),
+    args: scope ?? '',
+    session: interactionSession(interaction),
+    place: placeOf(interaction.user.id, interaction.guildId),
+    private: true,
+    addressed: true,
+    ephemeral: true,
   };
 }
 

@@ -8,15 +8,15 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
-import { userMessageFor } from '../../core/errors.js';
-import { NOT_ALLOWED, isAllowed, type AccessLists } from '../shared/access.js';
-import { describeMemory, forgotten } from '../shared/replies.js';
+import type { AccessLists } from '../shared/access.js';
+import { PlatformStartError } from '../shared/start-error.js';
+import { TurnPipeline } from '../shared/turn-pipeline.js';
 import { syncCommands } from './discord-commands.js';
-import { classifyDiscordMessage, interactionSession } from './discord-mapping.js';
+import { classifyDiscordMessage, commandOf } from './discord-mapping.js';
 import { DiscordReplier, describeDiscordError } from './discord-replier.js';
 
 export interface DiscordPlatformOptions {
-  /** A discord.js client built with the intents of `DISCORD_INTENTS`, not logged in yet. */
+  /** A discord.js client built with the bot's intents (see `createDiscord` in app.ts), not logged in yet. */
   readonly client: Client;
   readonly token: string;
   readonly service: ConversationService;
@@ -24,41 +24,40 @@ export interface DiscordPlatformOptions {
   readonly streamReplies: boolean;
   /** How long login may take to become ready. Default 30 s. */
   readonly readyTimeoutMs?: number;
-  /** Least time between edits in a channel while streaming. Default 1200 ms. */
+  /**
+   * Least time between edits in a channel while streaming. Default 1200 ms: Discord allows about
+   * five edits per five seconds per channel, and the final edit must not wait.
+   */
   readonly editIntervalMs?: number;
   /** Who may talk to the bot; others get a polite refusal in DMs, silence in guilds. */
   readonly access?: AccessLists;
 }
 
-export class DiscordStartError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DiscordStartError';
-  }
-}
-
 /**
- * The Discord adapter: mentions, replies to the bot and DMs become turns; `/forget` and `/memory`
- * are answered ephemerally. Nothing a message or a failed call does can escape a handler.
+ * The Discord adapter: mentions, replies to the bot and DMs become turns, `/forget` and `/memory`
+ * are answered ephemerally; the mapping decides, the shared pipeline answers.
  */
 export class DiscordPlatform {
   private readonly client: Client;
   private readonly replier: DiscordReplier;
+  private readonly pipeline: TurnPipeline;
   private readonly log: Logger;
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private stopped = false;
 
   constructor(private readonly options: DiscordPlatformOptions) {
     this.client = options.client;
     this.log = options.logger.child({ platform: 'discord' });
-    this.replier = new DiscordReplier(
-      { streamReplies: options.streamReplies, editIntervalMs: options.editIntervalMs },
-      this.log,
-    );
-    this.client.on(Events.MessageCreate, (message) => this.track(this.onMessage(message)));
-    this.client.on(Events.InteractionCreate, (interaction) =>
-      this.track(this.onInteraction(interaction)),
-    );
+    this.replier = new DiscordReplier(this.log);
+    this.pipeline = new TurnPipeline({
+      platform: 'discord',
+      service: options.service,
+      logger: this.log,
+      access: options.access,
+      streamReplies: options.streamReplies,
+      editIntervalMs: options.editIntervalMs ?? 1200,
+      unknownCommand: (name) => `I do not know /${name}.`,
+    });
+    this.client.on(Events.MessageCreate, (message) => void this.onMessage(message));
+    this.client.on(Events.InteractionCreate, (interaction) => void this.onInteraction(interaction));
     this.client.on(Events.Error, (error) =>
       this.log.error({ err: describeDiscordError(error) }, 'discord client error'),
     );
@@ -85,7 +84,8 @@ export class DiscordPlatform {
         timer = setTimeout(
           () =>
             reject(
-              new DiscordStartError(
+              new PlatformStartError(
+                'discord',
                 'Discord did not get ready in time: check DISCORD_API_URL and the network.',
               ),
             ),
@@ -114,118 +114,73 @@ export class DiscordPlatform {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.allSettled([...this.inFlight]);
+    await this.pipeline.stop();
     await this.client.destroy();
   }
 
-  private track(task: Promise<void>): void {
-    const tracked = task.catch((error: unknown) =>
-      this.log.error({ err: describeDiscordError(error) }, 'event failed'),
+  private onMessage(message: Message): Promise<void> {
+    const botId = this.client.user?.id;
+    if (!botId) return Promise.resolve();
+    const inbound = classifyDiscordMessage(message, botId);
+    if (inbound.kind === 'ignore') return Promise.resolve();
+    return this.pipeline.admit(message.author.id, () =>
+      this.pipeline.turn(
+        {
+          turn: { session: inbound.session, text: inbound.text, authorName: inbound.authorName },
+          place: inbound.place,
+          private: inbound.private,
+        },
+        this.replier.surfaceFor(message),
+      ),
     );
-    this.inFlight.add(tracked);
-    void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
-  private allowed(userId: string, guildId: string | null): boolean {
-    const access = this.options.access;
-    return (
-      !access || isAllowed(access, { platform: 'discord', userId, guildId: guildId ?? undefined })
+  private onInteraction(interaction: Interaction): Promise<void> {
+    if (!interaction.isChatInputCommand()) return Promise.resolve();
+    return this.pipeline.admit(`command:${interaction.user.id}`, () =>
+      this.answerCommand(interaction),
     );
   }
 
-  private async onMessage(message: Message): Promise<void> {
-    if (this.stopped || !this.client.user) return;
-    const inbound = classifyDiscordMessage(message, this.client.user.id);
-    if (inbound.kind === 'ignore') return;
-    if (!this.allowed(message.author.id, message.guildId)) {
-      if (!message.guildId) await this.replier.reply(message, NOT_ALLOWED);
-      return;
-    }
-    try {
-      await this.replier.answer(message, (onDelta) =>
-        this.options.service.reply(
-          { session: inbound.session, text: inbound.text, authorName: inbound.authorName },
-          { onDelta },
-        ),
-      );
-    } catch (error) {
-      this.log.warn(
-        { err: describeDiscordError(error), session: inbound.session.id },
-        'turn failed',
-      );
-      await this.replier.reply(message, userMessageFor(error));
-    }
-  }
-
-  private async onInteraction(interaction: Interaction): Promise<void> {
-    if (!interaction.isChatInputCommand()) return;
-    // Acknowledge first: Discord allows 3 seconds, Redis might take longer when it is unwell.
+  /** Acknowledges first (Discord allows 3 s; Redis may be slower when unwell), then answers. */
+  private async answerCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     try {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     } catch (error) {
       this.log.warn({ err: describeDiscordError(error) }, 'could not acknowledge a command');
       return;
     }
-    let text: string;
-    try {
-      text = await this.command(interaction);
-    } catch (error) {
-      this.log.warn(
-        { err: describeDiscordError(error), command: interaction.commandName },
-        'command failed',
-      );
-      text = userMessageFor(error);
-    }
-    await interaction
-      .editReply({ content: text, allowedMentions: { parse: [] } })
-      .catch((error: unknown) => {
-        this.log.warn({ err: describeDiscordError(error) }, 'could not answer a command');
-      });
-  }
-
-  private async command(interaction: ChatInputCommandInteraction): Promise<string> {
-    const session = interactionSession(interaction);
-    // /forget works for everyone (it only removes data); /memory needs access.
-    if (
-      interaction.commandName !== 'forget' &&
-      !this.allowed(interaction.user.id, interaction.guildId)
-    ) {
-      return NOT_ALLOWED;
-    }
-    switch (interaction.commandName) {
-      case 'memory':
-        return describeMemory(await this.options.service.memory(session));
-      case 'forget': {
-        if (interaction.options.getString('scope') === 'everywhere') {
-          const count = await this.options.service.forgetUser('discord', interaction.user.id);
-          return forgotten('everywhere', count);
-        }
-        await this.options.service.forget(session);
-        return forgotten('here');
-      }
-      default:
-        return `I do not know /${interaction.commandName}.`;
-    }
+    const text = await this.pipeline.command(commandOf(interaction));
+    const answer =
+      text === undefined
+        ? interaction.deleteReply()
+        : interaction.editReply({ content: text, allowedMentions: { parse: [] } });
+    await answer.catch((error: unknown) => {
+      this.log.warn({ err: describeDiscordError(error) }, 'could not answer a command');
+    });
   }
 }
 
-function startError(error: unknown): DiscordStartError {
+function startError(error: unknown): PlatformStartError {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'TokenInvalid' || /invalid token|401|Authentication failed/i.test(message)) {
-    return new DiscordStartError(
+    return new PlatformStartError(
+      'discord',
       'Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer Portal ' +
         '(Applications → your app → Bot → Reset Token) into .env.',
       { cause: error },
     );
   }
   if (code === 'DisallowedIntents' || /disallowed intents|Privileged intent/i.test(message)) {
-    return new DiscordStartError(
+    return new PlatformStartError(
+      'discord',
       'Discord refused the gateway intents. This bot needs no privileged intent; if you enabled ' +
         'DISCORD_MESSAGE_CONTENT, also turn on "Message Content Intent" in the Developer Portal (Bot page).',
       { cause: error },
     );
   }
-  return new DiscordStartError(`Cannot connect to Discord: ${message}`, { cause: error });
+  return new PlatformStartError('discord', `Cannot connect to Discord: ${message}`, {
+    cause: error,
+  });
 }

@@ -5,10 +5,9 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import type { Logger } from 'pino';
-import type { Reply } from '../../core/types.js';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
-import { withNotice } from '../shared/replies.js';
-import { EditThrottle, STREAMING_MARK_ROOM, StreamedAnswer } from '../shared/streamed-answer.js';
+import type { ReplySurface } from '../shared/reply-surface.js';
+import { STREAMING_MARK_ROOM } from '../shared/streamed-answer.js';
 
 /** Discord's limit on a message's content. */
 export const DISCORD_TEXT_LIMIT = 2000;
@@ -20,62 +19,35 @@ export const DISCORD_TEXT_LIMIT = 2000;
 export const SAFE_MENTIONS = { parse: [], users: [], roles: [], repliedUser: true } as const;
 
 export interface DiscordReplierOptions {
-  readonly streamReplies: boolean;
-  /**
-   * Least time between two edits in one channel while streaming. Default 1200 ms: Discord allows
-   * about five edits per five seconds per channel, and the final edit must not wait.
-   */
-  readonly editIntervalMs?: number;
   /** How often the typing indicator is renewed; Discord shows it for 10 s. Default 8000 ms. */
   readonly typingIntervalMs?: number;
 }
 
 /**
- * Sends answers to Discord as replies to the user's message: split on paragraph or code-block
- * boundaries (fences re-opened in every piece), typing shown until the answer is out, optionally
- * streamed by throttled edits. Delivery failures (no permission, deleted channel) are logged,
- * never thrown.
+ * Discord's rendering: answers as replies to the user's message, split on paragraph or code-block
+ * boundaries (fences re-opened in every piece), with the typing indicator. Delivery failures (no
+ * permission, deleted channel) are logged, never thrown.
  */
 export class DiscordReplier {
-  private readonly throttle: EditThrottle<string>;
   private readonly typingIntervalMs: number;
 
   constructor(
-    private readonly options: DiscordReplierOptions,
     private readonly log: Logger,
+    options: DiscordReplierOptions = {},
   ) {
-    this.throttle = new EditThrottle(options.editIntervalMs ?? 1200);
     this.typingIntervalMs = options.typingIntervalMs ?? 8000;
   }
 
-  async answer(
-    message: Message,
-    run: (onDelta?: (text: string) => void) => Promise<Reply>,
-  ): Promise<Reply> {
-    const stopTyping = this.keepTyping(message);
-    const stream = this.options.streamReplies
-      ? new StreamedAnswer<Message, string>(
-          {
-            post: (text) => this.reply(message, text),
-            edit: (sent, text) => this.edit(sent, text),
-            finish: (text, sent) => this.send(message, text, sent),
-          },
-          this.throttle,
-          message.channelId,
-          (text) => splitMarkdown(text, DISCORD_TEXT_LIMIT - STREAMING_MARK_ROOM)[0] ?? '',
-        )
-      : undefined;
-    try {
-      const reply = await run(stream ? (delta) => stream.push(delta) : undefined);
-      stopTyping();
-      if (stream) await stream.finish(withNotice(reply));
-      else await this.send(message, withNotice(reply));
-      return reply;
-    } catch (error) {
-      stopTyping();
-      await stream?.abandon();
-      throw error;
-    }
+  /** How answers to one message are shown: replies to it in its channel. */
+  surfaceFor(message: Message): ReplySurface<Message> {
+    return {
+      throttleKey: message.channelId,
+      post: (markdown) => this.reply(message, markdown),
+      edit: (sent, markdown) => this.edit(sent, markdown),
+      send: (markdown, first) => this.send(message, markdown, first),
+      typing: () => this.keepTyping(message),
+      preview: (text) => splitMarkdown(text, DISCORD_TEXT_LIMIT - STREAMING_MARK_ROOM)[0] ?? '',
+    };
   }
 
   /** Sends a Markdown text as replies; with `first`, edits that message into the first piece. */

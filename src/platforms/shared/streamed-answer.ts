@@ -1,3 +1,5 @@
+import { withoutDanglingSurrogate } from './graphemes.js';
+
 /**
  * Throttles message edits per chat or channel: platforms limit how often a bot may edit, and
  * several answers streaming in one chat share that budget.
@@ -90,7 +92,7 @@ export class StreamedAnswer<H, K> {
       }, wait);
       return;
     }
-    const preview = this.preview(this.text);
+    const preview = this.currentPreview();
     if (preview === this.shown) return;
     this.shown = preview;
     const text = `${preview}${STREAMING_MARK}`;
@@ -100,8 +102,13 @@ export class StreamedAnswer<H, K> {
         : this.sink.edit(this.message, text)
     ).finally(() => {
       this.inFlight = undefined;
-      if (this.preview(this.text) !== this.shown) this.schedule();
+      if (this.currentPreview() !== this.shown) this.schedule();
     });
+  }
+
+  /** A delta may end between the halves of a surrogate pair: show the half once it is whole. */
+  private currentPreview(): string {
+    return this.preview(withoutDanglingSurrogate(this.text));
   }
 }
 

@@ -2,18 +2,19 @@ import { marked, type Token, type Tokens } from 'marked';
 
 /**
  * Renders a model's Markdown as the HTML subset Telegram accepts (`parse_mode: 'HTML'`): bold,
- * italic, strikethrough, inline code, code blocks with a language, links and quotes. Everything
- * else is escaped, so the output always parses; headings become bold lines, lists bullets,
- * tables preformatted text. Built on marked's lexer, so unusual Markdown degrades to text.
+ * italic, strikethrough, inline code, code blocks with a language, web and mail links, and quotes.
+ * Everything else is escaped, so the output always parses; headings become bold lines, lists
+ * bullets, tables preformatted text. Built on marked's lexer, so unusual Markdown degrades to text.
+ * Never throws: model output is untrusted, and on any failure (a lexer or recursion limit) the
+ * answer is sent as escaped plain text. The result is always well-formed UTF-16.
  */
 export function markdownToTelegramHtml(markdown: string): string {
-  let tokens: Token[];
+  const text = markdown.toWellFormed();
   try {
-    tokens = marked.lexer(markdown);
+    return blocks(marked.lexer(text)).trim();
   } catch {
-    return escapeHtml(markdown);
+    return escapeHtml(text);
   }
-  return blocks(tokens).trim();
 }
 
 /** Length of the text Telegram sees after parsing the HTML: what its 4,096 limit counts. */
@@ -29,6 +30,10 @@ function escapeAttribute(text: string): string {
   return escapeHtml(text).replace(/"/g, '&quot;');
 }
 
+/**
+ * Decodes the entities marked leaves in text and those we write. A numeric reference to no
+ * character (0, a surrogate, beyond U+10FFFF) becomes U+FFFD, as HTML parsers do; it used to throw.
+ */
 function decodeEntities(text: string): string {
   return text.replace(/&(lt|gt|amp|quot|#\d+|#x[\da-f]+);/gi, (_, name: string) => {
     const lower = name.toLowerCase();
@@ -39,9 +44,20 @@ function decodeEntities(text: string): string {
     const code = lower.startsWith('#x')
       ? parseInt(lower.slice(2), 16)
       : parseInt(lower.slice(1), 10);
-    return String.fromCodePoint(code);
+    const isCharacter =
+      Number.isSafeInteger(code) &&
+      code > 0 &&
+      code <= 0x10ffff &&
+      (code < 0xd800 || code > 0xdfff);
+    return isCharacter ? String.fromCodePoint(code) : '\uFFFD';
   });
 }
+
+/**
+ * Links that may become `<a>`: web and mail. Not `tg:` — `tg://user?id=` (and `openmessage`)
+ * mention and notify that person — nor any scheme a browser could run.
+ */
+const LINKABLE = /^(https?:|mailto:)/i;
 
 function blocks(tokens: Token[]): string {
   return tokens
@@ -71,8 +87,12 @@ function block(token: Token): string {
         ? `<pre><code class="language-${language}">${body}</code></pre>`
         : `<pre>${body}</pre>`;
     }
-    case 'blockquote':
-      return `<blockquote>${blocks((token as Tokens.Blockquote).tokens)}</blockquote>`;
+    case 'blockquote': {
+      // Telegram rejects a blockquote inside another: an inner quote joins the outer one. Every
+      // `<` of the text is escaped, so these tags are only ever ours.
+      const inner = blocks((token as Tokens.Blockquote).tokens).replace(/<\/?blockquote>/g, '');
+      return `<blockquote>${inner}</blockquote>`;
+    }
     case 'list':
       return list(token as Tokens.List, 0);
     case 'hr':
@@ -124,7 +144,7 @@ function inlineToken(token: Token): string {
     case 'link': {
       const link = token as Tokens.Link;
       const label = inline(link.tokens) || escapeHtml(link.href);
-      return /^(https?:|tg:|mailto:)/i.test(link.href)
+      return LINKABLE.test(link.href)
         ? `<a href="${escapeAttribute(link.href)}">${label}</a>`
         : label;
     }

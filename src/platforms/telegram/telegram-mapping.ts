@@ -1,6 +1,8 @@
 import type { Message, MessageEntity, UserFromGetMe } from 'grammy/types';
 import { telegramSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
+import type { Place } from '../shared/access.js';
+import type { CommandRequest } from '../shared/turn-pipeline.js';
 
 /** Where an answer goes: the chat, the forum topic, and the message it replies to. */
 export interface TelegramTarget {
@@ -16,9 +18,11 @@ export type Inbound =
       readonly text: string;
       readonly authorName: string;
       readonly target: TelegramTarget;
+      readonly place: Place;
+      readonly private: boolean;
     }
   /** A photo, sticker, voice message… in a private chat: answered with a short notice. */
-  | { readonly kind: 'not-text'; readonly target: TelegramTarget }
+  | { readonly kind: 'not-text'; readonly target: TelegramTarget; readonly place: Place }
   | { readonly kind: 'ignore'; readonly reason: string };
 
 const MEDIA_KEYS = [
@@ -76,7 +80,9 @@ export function classifyMessage(message: Message, me: UserFromGetMe): Inbound {
   const text = message.text;
   if (text === undefined) {
     const hasMedia = MEDIA_KEYS.some((key) => key in message);
-    if (isPrivate && hasMedia) return { kind: 'not-text', target: targetOf(message) };
+    if (isPrivate && hasMedia) {
+      return { kind: 'not-text', target: targetOf(message), place: placeOf(message, from.id) };
+    }
     return { kind: 'ignore', reason: hasMedia ? 'media in a group' : 'service message' };
   }
   if (message.chat.type === 'channel') return { kind: 'ignore', reason: 'channel' };
@@ -100,6 +106,38 @@ export function classifyMessage(message: Message, me: UserFromGetMe): Inbound {
     authorName:
       [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || 'someone',
     target: targetOf(message),
+    place: placeOf(message, from.id),
+    private: isPrivate,
+  };
+}
+
+/** Who is writing where, for the allowlists. */
+export function placeOf(message: Pick<Message, 'chat'>, userId: number): Place {
+  return { platform: 'telegram', userId: String(userId), chatId: String(message.chat.id) };
+}
+
+/**
+ * The command a message starts with, when it is one for this bot: `/forget all` and
+ * `/forget@this_bot all` in any chat, `/forget@other_bot` never. Undefined for anything else.
+ */
+export function commandOf(message: Message, me: UserFromGetMe): CommandRequest | undefined {
+  const text = message.text;
+  const entity = message.entities?.find((e) => e.type === 'bot_command' && e.offset === 0);
+  if (!text || !entity || !message.from || message.from.is_bot) return undefined;
+  const [command = '', username] = text.slice(1, entity.length).split('@');
+  if (username !== undefined && username.toLowerCase() !== me.username.toLowerCase()) {
+    return undefined;
+  }
+  const session = sessionOf(message);
+  if (!session) return undefined;
+  return {
+    name: command.toLowerCase(),
+    args: text.slice(entity.length).trim(),
+    session,
+    place: placeOf(message, message.from.id),
+    private: message.chat.type === 'private',
+    addressed: username !== undefined,
+    displayName: message.from.first_name,
   };
 }
 

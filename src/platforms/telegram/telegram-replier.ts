@@ -1,23 +1,15 @@
 import { GrammyError, type Api } from 'grammy';
 import type { Logger } from 'pino';
-import type { Reply } from '../../core/types.js';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
-import { withNotice } from '../shared/replies.js';
+import type { ReplySurface } from '../shared/reply-surface.js';
+import { STREAMING_MARK_ROOM } from '../shared/streamed-answer.js';
 import { markdownToTelegramHtml, visibleLength } from './telegram-format.js';
 import type { TelegramTarget } from './telegram-mapping.js';
-import { EditThrottle, STREAMING_MARK_ROOM, StreamedAnswer } from '../shared/streamed-answer.js';
 
 /** Telegram's limit on a message's text, counted after entity parsing. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
 export interface TelegramReplierOptions {
-  /** Show the answer as it is generated, by editing the message. */
-  readonly streamReplies: boolean;
-  /**
-   * Least time between two edits in one chat. Default 1000 ms: Telegram allows about one message
-   * a second per chat, and edits count.
-   */
-  readonly editIntervalMs?: number;
   /** How often "typing…" is renewed; Telegram shows it for 5 s. Default 4000 ms. */
   readonly typingIntervalMs?: number;
 }
@@ -28,56 +20,31 @@ export function telegramChunks(markdown: string, limit = TELEGRAM_TEXT_LIMIT): s
 }
 
 /**
- * Sends answers to Telegram: as a reply to the user's message, in its forum topic, with
- * "typing…" until the answer is out, rendered as Telegram HTML (plain text when Telegram still
- * rejects the entities), split over several messages when long, and optionally streamed by
- * throttled edits. Failures to deliver are logged, never thrown: nothing here may crash a turn.
+ * Telegram's rendering: answers as replies to the user's message, in its forum topic, with
+ * "typing…", rendered as Telegram HTML (plain text when Telegram still rejects the entities) and
+ * split over several messages when long. Failures to deliver are logged, never thrown.
  */
 export class TelegramReplier {
-  private readonly throttle: EditThrottle<number>;
   private readonly typingIntervalMs: number;
 
   constructor(
     private readonly api: Api,
-    private readonly options: TelegramReplierOptions,
     private readonly log: Logger,
+    options: TelegramReplierOptions = {},
   ) {
-    this.throttle = new EditThrottle(options.editIntervalMs ?? 1000);
     this.typingIntervalMs = options.typingIntervalMs ?? 4000;
   }
 
-  /**
-   * Runs a turn with "typing…" shown and, when streaming, the answer drawn as it comes. Returns
-   * the turn's result or rethrows its error after any partial answer was marked as cut short.
-   */
-  async answer(
-    target: TelegramTarget,
-    run: (onDelta?: (text: string) => void) => Promise<Reply>,
-  ): Promise<Reply> {
-    const stopTyping = this.keepTyping(target);
-    const stream = this.options.streamReplies
-      ? new StreamedAnswer<number, number>(
-          {
-            post: (text) => this.post(target, text, true),
-            edit: (id, text) => this.edit(target, id, text),
-            finish: (text, id) => this.send(target, text, id),
-          },
-          this.throttle,
-          target.chatId,
-          (text) => telegramChunks(text, TELEGRAM_TEXT_LIMIT - STREAMING_MARK_ROOM)[0] ?? '',
-        )
-      : undefined;
-    try {
-      const reply = await run(stream ? (delta) => stream.push(delta) : undefined);
-      stopTyping();
-      if (stream) await stream.finish(withNotice(reply));
-      else await this.send(target, withNotice(reply));
-      return reply;
-    } catch (error) {
-      stopTyping();
-      await stream?.abandon();
-      throw error;
-    }
+  /** How answers to one message are shown: replies in its chat and topic. */
+  surfaceFor(target: TelegramTarget): ReplySurface<number> {
+    return {
+      throttleKey: String(target.chatId),
+      post: (markdown) => this.post(target, markdown, true),
+      edit: (id, markdown) => this.edit(target, id, markdown),
+      send: (markdown, first) => this.send(target, markdown, first),
+      typing: () => this.keepTyping(target),
+      preview: (text) => telegramChunks(text, TELEGRAM_TEXT_LIMIT - STREAMING_MARK_ROOM)[0] ?? '',
+    };
   }
 
   /** Sends a Markdown text as one or more messages; the first replies to the user's message. */

@@ -1,0 +1,14 @@
+import { cleanDisplayName } from '../../core/untrusted-text.js';
+
+/** Every ASCII punctuation character Markdown may give a meaning to. */
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&]/g;
+
+/** Text shown literally inside the bot's own Markdown messages: no link, no formatting. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(MARKDOWN_SPECIAL, (c) => `\\${c}`);
+}
+
+/** A person's display name fit for the bot's own messages: cleaned, bounded and escaped. */
+export function safeName(name: string | undefined, fallback: string): string {
+  return escapeMarkdown(cleanDisplayName(name) ?? fallback);
+}

@@ -1,0 +1,205 @@
+import type { Logger } from 'pino';
+import type { ConversationService } from '../../core/conversation.js';
+import {
+  InputRejectedError,
+  RateLimitedError,
+  SessionBusyError,
+  userMessageFor,
+} from '../../core/errors.js';
+import type { SessionRef, Turn } from '../../core/types.js';
+import { NOT_ALLOWED, isAllowed, type AccessLists, type Place } from './access.js';
+import { Admission } from './admission.js';
+import { NoticeGate, type NoticeKind } from './notice-gate.js';
+import { deliverAnswer, type ReplySurface } from './reply-surface.js';
+import { describeMemory, forgotten } from './replies.js';
+import { EditThrottle } from './streamed-answer.js';
+
+/** A message the platform's mapping recognised as a turn for the bot. */
+export interface TurnRequest {
+  readonly turn: Turn;
+  readonly place: Place;
+  /** A private chat or DM: refusals are said there; in groups and servers they are silent. */
+  readonly private: boolean;
+}
+
+/** A command the platform's mapping recognised (`/forget all` → name `forget`, args `all`). */
+export interface CommandRequest {
+  /** Lower case, without the slash or the bot's @username. */
+  readonly name: string;
+  readonly args: string;
+  readonly session: SessionRef;
+  readonly place: Place;
+  readonly private: boolean;
+  /**
+   * Answered so only the person sees it (Discord's ephemeral replies): it takes nothing from a
+   * channel's message budget, and the command waits for an answer, so notices are not bounded.
+   */
+  readonly ephemeral?: boolean;
+  /** The person's name as the platform shows it (untrusted), for greetings. */
+  readonly displayName?: string;
+  /** Written to this bot by name (`/cmd@bot`): in a group, an unknown one is answered only then. */
+  readonly addressed?: boolean;
+}
+
+/** A command only one platform has (Telegram's /start and /help): returns the answer's text. */
+export type PlatformCommand = (request: CommandRequest) => string | Promise<string>;
+
+export interface TurnPipelineOptions {
+  readonly platform: Place['platform'];
+  readonly service: ConversationService;
+  readonly logger: Logger;
+  /** Who may talk to the bot; others get one polite refusal per window in private, silence elsewhere. */
+  readonly access?: AccessLists;
+  readonly streamReplies: boolean;
+  /** Least time between edits of streamed answers in one chat or channel. */
+  readonly editIntervalMs: number;
+  /** Commands beyond /forget and /memory, which every platform has. */
+  readonly commands?: Readonly<Record<string, PlatformCommand>>;
+  /** The answer to a command the bot does not know. */
+  readonly unknownCommand: (name: string) => string;
+  /** One notice per person and kind per window. Default 60 s. */
+  readonly noticeWindowMs?: number;
+  /** Messages one person may have waiting at once before more are dropped. Default 5. */
+  readonly maxWaitingPerPerson?: number;
+}
+
+/**
+ * What every platform does with a message once its mapping has turned it into a turn or a
+ * command: the access check, "typing…", the streamed or plain answer, errors as a person's
+ * message, the memory commands, bounded notices and bounded waiting, and tracking of what is in
+ * flight for a clean stop. A platform adds only its mapping and its rendering (a `ReplySurface`).
+ */
+export class TurnPipeline {
+  private readonly admission: Admission;
+  private readonly notices: NoticeGate;
+  private readonly throttle: EditThrottle<string>;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly log: Logger;
+  private stopped = false;
+
+  constructor(private readonly options: TurnPipelineOptions) {
+    this.admission = new Admission(options.maxWaitingPerPerson ?? 5);
+    this.notices = new NoticeGate(options.noticeWindowMs);
+    this.throttle = new EditThrottle(options.editIntervalMs);
+    this.log = options.logger;
+  }
+
+  /** Updates or events being handled now. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Runs the handling of one incoming message when its person has room: more than
+   * `maxWaitingPerPerson` at once are dropped silently, before any queue. Never rejects.
+   */
+  admit(person: string, handle: () => Promise<void>): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const task = this.admission.run(person, handle).then(
+      () => undefined,
+      (error: unknown) => this.log.error({ err: error }, 'message handling failed'),
+    );
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+    return task;
+  }
+
+  /** Answers a turn on the platform's surface; every failure ends as a message or silence. */
+  async turn<H>(request: TurnRequest, surface: ReplySurface<H>): Promise<void> {
+    if (!this.allowed(request.place)) {
+      if (request.private) await this.notice(request.place, 'access', NOT_ALLOWED, surface);
+      return;
+    }
+    try {
+      await deliverAnswer(
+        surface,
+        { stream: this.options.streamReplies, throttle: this.throttle },
+        (onDelta) => this.options.service.reply(request.turn, { onDelta }),
+      );
+    } catch (error) {
+      this.log.warn({ err: error, session: request.turn.session.id }, 'turn failed');
+      const kind = noticeKindOf(error);
+      const text = userMessageFor(error);
+      if (kind) await this.notice(request.place, kind, text, surface);
+      else await surface.post(text);
+    }
+  }
+
+  /** Says a repeatable notice (media not supported, refusals) at most once per window. */
+  async notice(
+    place: Place,
+    kind: NoticeKind,
+    text: string,
+    surface: Pick<ReplySurface, 'post'>,
+  ): Promise<void> {
+    if (this.notices.allow(`${place.platform}:${place.userId}`, kind)) await surface.post(text);
+  }
+
+  /**
+   * The answer to a command, or undefined when nothing is to be said (a refusal or unknown-command
+   * notice already said in this window, or a refusal in a group). `/forget` works for everyone:
+   * it only removes data.
+   */
+  async command(request: CommandRequest): Promise<string | undefined> {
+    const person = `${request.place.platform}:${request.place.userId}`;
+    const may = (kind: NoticeKind) => request.ephemeral || this.notices.allow(person, kind);
+    if (request.name !== 'forget' && !this.allowed(request.place)) {
+      return request.private && may('access') ? NOT_ALLOWED : undefined;
+    }
+    const action = this.commandAction(request);
+    if (!action) {
+      // In a group, `/cmd` without the bot's name is likely meant for another bot.
+      if (!request.private && !request.addressed) return undefined;
+      return may('unknown-command') ? this.options.unknownCommand(request.name) : undefined;
+    }
+    try {
+      return await action();
+    } catch (error) {
+      this.log.warn({ err: error, command: request.name }, 'command failed');
+      return userMessageFor(error);
+    }
+  }
+
+  /** Stops taking messages and resolves when those being handled are done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private commandAction(request: CommandRequest): (() => Promise<string>) | undefined {
+    const { service } = this.options;
+    if (request.name === 'memory') {
+      return async () => describeMemory(await service.memory(request.session));
+    }
+    if (request.name === 'forget') {
+      return async () => {
+        const scope = request.args.trim().toLowerCase();
+        if (scope === 'all' || scope === 'everywhere') {
+          return forgotten(
+            'everywhere',
+            await service.forgetUser(request.place.platform, request.place.userId),
+          );
+        }
+        await service.forget(request.session);
+        return forgotten('here');
+      };
+    }
+    const commands = this.options.commands ?? {};
+    // Own properties only: `/constructor` must not reach Object.prototype.
+    if (!Object.hasOwn(commands, request.name)) return undefined;
+    const own = commands[request.name]!;
+    return async () => own(request);
+  }
+
+  private allowed(place: Place): boolean {
+    return !this.options.access || isAllowed(this.options.access, place);
+  }
+}
+
+/** Refusals a person can trigger again and again: bounded to one notice per window. */
+function noticeKindOf(error: unknown): NoticeKind | undefined {
+  if (error instanceof SessionBusyError) return 'busy';
+  if (error instanceof RateLimitedError) return 'rate';
+  if (error instanceof InputRejectedError) return 'input';
+  return undefined;
+}
