@@ -71,8 +71,8 @@ export class BufferedMemoryStore implements MemoryStore {
   private readonly isUnreachable: (error: unknown) => boolean;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
-  /** Sessions being read: their turns are written first. */
-  private readonly urgent = new Set<string>();
+  /** Sessions being read (and by how many loads): their turns are written first. */
+  private readonly urgent = new Map<string, number>();
   /** Called once each time a pending turn is written or given up. */
   private progress: (() => void)[] = [];
   /** Why the last flush stopped, while the store stays unreachable. */
@@ -100,15 +100,18 @@ export class BufferedMemoryStore implements MemoryStore {
   async load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory> {
     // What was read would lack the session's pending turns: write them first.
     if (this.hasPending(session.id)) {
-      this.urgent.add(session.id);
+      this.urgent.set(session.id, (this.urgent.get(session.id) ?? 0) + 1);
       try {
         // Until this session's turns are out, not until the whole buffer is.
-        const pass = this.flush();
-        while (this.hasPending(session.id) && this.flushing) {
-          await Promise.race([pass, new Promise<void>((resolve) => this.progress.push(resolve))]);
+        const passEnded = this.flush().then(() => true);
+        while (this.hasPending(session.id)) {
+          const step = new Promise<boolean>((resolve) => this.progress.push(() => resolve(false)));
+          if (await Promise.race([passEnded, step])) break;
         }
       } finally {
-        this.urgent.delete(session.id);
+        const readers = this.urgent.get(session.id)! - 1;
+        if (readers > 0) this.urgent.set(session.id, readers);
+        else this.urgent.delete(session.id);
       }
       const waiting = this.pending.filter((t) => t.session.id === session.id).length;
       if (waiting > 0 && this.unreachable) {
@@ -209,6 +212,7 @@ export class BufferedMemoryStore implements MemoryStore {
   private async drain(): Promise<void> {
     // Sessions whose oldest turn was refused in this pass: their later turns wait.
     const skip = new Set<string>();
+    this.unreachable = undefined;
     for (let turn = this.next(skip); turn; turn = this.next(skip)) {
       try {
         await this.inner.appendTurn(turn.session, turn.expect, turn.messages, {
@@ -216,7 +220,6 @@ export class BufferedMemoryStore implements MemoryStore {
           leaseOwner: turn.leaseOwner,
           turnId: turn.turnId,
         });
-        this.unreachable = undefined;
       } catch (error) {
         if (this.isUnreachable(error)) {
           this.unreachable = redactedError(error);

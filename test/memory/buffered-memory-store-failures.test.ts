@@ -41,6 +41,7 @@ describe('BufferedMemoryStore failures', () => {
     await store.appendTurn(ann, UNKNOWN_GENERATIONS, turn('poison', 'x'));
     await store.appendTurn(bob, UNKNOWN_GENERATIONS, turn('bob', 'x'));
     await store.appendTurn(ann, UNKNOWN_GENERATIONS, turn('ann after', 'x'));
+    await store.flush(); // still down: no attempt counts
     plug.down(false);
     plug.poison('poison');
 
@@ -50,13 +51,24 @@ describe('BufferedMemoryStore failures', () => {
     expect((await inner.load(ann)).entries).toEqual([]);
     expect(store.size).toBe(2);
 
-    await store.flush();
+    // The store answers, so the session is read (a second attempt first) without the refused turn.
+    expect((await store.load(ann)).entries).toEqual([]);
     await store.flush();
     expect(store.size).toBe(0);
     expect(store.dropped).toBe(1);
     expect(texts((await inner.load(ann)).entries)).toEqual(['ann after', 'x']);
     expect(plug.writes.filter((q) => q === 'poison')).toHaveLength(3);
     expect(reported.some((line) => line.startsWith('dropped'))).toBe(true);
+  });
+
+  it('reads a session whose pending write is refused once the store answers again', async () => {
+    plug.down(true);
+    await store.appendTurn(ann, UNKNOWN_GENERATIONS, turn('poison', 'x'));
+    await store.flush();
+    plug.down(false);
+    plug.poison('poison');
+    expect((await store.load(ann)).entries).toEqual([]);
+    expect(store.size).toBe(1);
   });
 
   it('keeps every turn, however many flushes fail, while the store is unreachable', async () => {
