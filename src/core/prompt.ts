@@ -2,8 +2,8 @@ import {
   HumanMessage,
   SystemMessage,
   mapStoredMessagesToChatMessages,
-  trimMessages,
   type BaseMessage,
+  type StoredMessage,
 } from '@langchain/core/messages';
 import type { StoredEntry } from './memory-port.js';
 import type { TokenCounter } from './token-counter.js';
@@ -46,10 +46,24 @@ export async function buildPrompt(input: PromptInput): Promise<BaseMessage[]> {
 }
 
 /**
- * The latest messages within `windowTokens`, whole messages only, starting on a human message
- * (LangChain's `trimMessages`). The stored token counts first cut the list to the window in one
- * pass, so `trimMessages` (quadratic in the number of messages it has to drop) only confirms the
- * fit and applies `startOn`; nothing is tokenised again.
+ * Ends a message cut to fit the window, so the model knows it sees only the beginning (and does
+ * not take a cut essay for the whole one when asked to rework it).
+ */
+export const CUT_MARKER = '\n\n[… the rest of this message was cut to fit the conversation memory]';
+
+/**
+ * The latest messages within `windowTokens`, starting on a human message, from the stored token
+ * counts alone: walk back while whole messages fit, then drop what precedes the first human
+ * message. Nothing is tokenised and only the kept entries are converted (LangChain's
+ * `trimMessages` did the same in 30× the time, bench/RESULTS.md).
+ *
+ * When the latest turn (from the last human message on) does not fit on its own, it is kept
+ * anyway, cut: each of its messages gets an equal share of the window, and what a short one
+ * (usually the question) does not use goes to the long ones (usually the answer). A cut message
+ * keeps its beginning, which carries an answer's structure, and ends with `CUT_MARKER`. Only then
+ * is anything tokenised: the kept part of each cut message, about twice. Older turns stay whole
+ * or out: a cut in the middle of the window would cost a tokenisation on nearly every turn, and
+ * the summary covers them.
  */
 export async function trimHistory(
   entries: readonly StoredEntry[],
@@ -60,19 +74,83 @@ export async function trimHistory(
   for (let used = 0; first > 0 && used + entries[first - 1]!.tokens <= windowTokens; first -= 1) {
     used += entries[first - 1]!.tokens;
   }
-  const recent = entries.slice(first);
-  if (recent.length === 0) return [];
-  const messages = mapStoredMessagesToChatMessages(recent.map((e) => e.message));
-  // trimMessages counts copies of the messages, so counts are looked up by text.
-  const known = new Map<string, number>();
-  messages.forEach((m, i) => known.set(m.text, recent[i]!.tokens));
-  const count = (list: BaseMessage[]) =>
-    list.reduce((sum, m) => sum + (known.get(m.text) ?? tokens.countMessage(m)), 0);
-  return trimMessages(messages, {
-    maxTokens: windowTokens,
-    tokenCounter: count,
-    strategy: 'last',
-    startOn: 'human',
-    allowPartial: false,
+  while (first < entries.length && entries[first]!.message.type !== 'human') first += 1;
+  if (first < entries.length) return toChat(entries.slice(first).map((e) => e.message));
+  const lastTurn = entries.findLastIndex((e) => e.message.type === 'human');
+  if (lastTurn < 0) return [];
+  return cutTurn(entries.slice(lastTurn), windowTokens, tokens);
+}
+
+/** `turn` (a human message first) cut to `windowTokens`: equal shares, short messages whole. */
+function cutTurn(
+  turn: readonly StoredEntry[],
+  windowTokens: number,
+  tokens: TokenCounter,
+): BaseMessage[] {
+  const shares = new Array<number>(turn.length);
+  let left = windowTokens;
+  const bySize = turn.map((_, i) => i).sort((a, b) => turn[a]!.tokens - turn[b]!.tokens);
+  bySize.forEach((index, rank) => {
+    const share = Math.min(turn[index]!.tokens, Math.floor(left / (turn.length - rank)));
+    shares[index] = share;
+    left -= share;
   });
+  const kept: BaseMessage[] = [];
+  turn.forEach((entry, i) => {
+    const message =
+      shares[i] === entry.tokens
+        ? toChat([entry.message])[0]
+        : cutMessage(entry.message, shares[i]!, tokens);
+    // Without its question, an answer would start the history: keep neither.
+    if (message && (kept.length > 0 || message.type === 'human')) kept.push(message);
+  });
+  return kept;
+}
+
+/** The beginning of `stored` and `CUT_MARKER` within `maxTokens`, or undefined when no text fits. */
+function cutMessage(
+  stored: StoredMessage,
+  maxTokens: number,
+  tokens: TokenCounter,
+): BaseMessage | undefined {
+  const text = toChat([stored])[0]!.text;
+  const framing = tokens.countMessage(withText(stored, ''));
+  // Tokens can merge across the joint, and a cut inside a character or a word re-encodes
+  // differently: count the result and retry smaller in the rare case it went over.
+  let budget = maxTokens - framing - tokens.countText(CUT_MARKER);
+  while (budget > 0) {
+    const beginning = wordsOf(tokens.truncate(text, budget), text).trimEnd();
+    if (!beginning) return undefined;
+    const message = withText(stored, beginning + CUT_MARKER);
+    const cost = tokens.countMessage(message);
+    if (cost <= maxTokens) return message;
+    budget -= cost - maxTokens;
+  }
+  return undefined;
+}
+
+/**
+ * `prefix` (of `text`) without a character or word cut in two, so the model reads whole words.
+ * Text without a space near the cut (Chinese, Japanese, a long URL) is kept as cut, whole
+ * characters only.
+ */
+function wordsOf(prefix: string, text: string): string {
+  if (prefix.length >= text.length) return prefix;
+  const whole = prefix.replace(/\uFFFD+$/u, '');
+  if (/\s/u.test(text[whole.length] ?? ' ')) return whole;
+  const tail = whole.slice(-WORD_SNAP_CHARS);
+  const space = tail.search(/\s\S*$/u);
+  const end = whole.length - tail.length + space;
+  return space < 0 || end < whole.length / 2 ? whole : whole.slice(0, end);
+}
+
+/** How far back (and at most half the kept text) a cut looks for a space. */
+const WORD_SNAP_CHARS = 40;
+
+function withText(stored: StoredMessage, text: string): BaseMessage {
+  return toChat([{ type: stored.type, data: { ...stored.data, content: text } }])[0]!;
+}
+
+function toChat(stored: readonly StoredMessage[]): BaseMessage[] {
+  return mapStoredMessagesToChatMessages([...stored]);
 }

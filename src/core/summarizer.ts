@@ -25,7 +25,11 @@ export interface FoldPlan {
 
 /**
  * Which oldest messages to fold, or undefined when the list fits the window. Whole turns only:
- * the rest starts on a human message, and the latest turn always stays verbatim.
+ * the rest starts on a human message. The latest turn (from the last human message on) stays
+ * verbatim while it fits the window; a latest turn over the window on its own (a 3,600-token
+ * essay with the default 2,000) is folded too, with everything before it, since it would
+ * otherwise keep the list over the window and only ever reach the prompt cut. The list may then
+ * be empty: the next prompt is the system message (with the summary) and the question.
  */
 export function planFold(
   entries: readonly StoredEntry[],
@@ -35,7 +39,12 @@ export function planFold(
   let remaining = entries.reduce((sum, e) => sum + e.tokens, 0);
   if (remaining <= windowTokens) return undefined;
   const target = Math.floor(windowTokens * targetRatio);
-  const foldable = entries.length - 2;
+  const lastTurn = Math.max(
+    0,
+    entries.findLastIndex((e) => e.message.type === 'human'),
+  );
+  const lastTurnTokens = entries.slice(lastTurn).reduce((sum, e) => sum + e.tokens, 0);
+  const foldable = lastTurnTokens > windowTokens ? entries.length : lastTurn;
   let count = 0;
   while (count < foldable && remaining > target) remaining -= entries[count++]!.tokens;
   while (count < foldable && entries[count]!.message.type !== 'human') {

@@ -50,11 +50,38 @@ describe('planFold', () => {
     expect(list[plan.count]!.message.type).toBe('human');
   });
 
-  it('always keeps the latest turn verbatim', () => {
+  it('keeps the latest turn verbatim while it fits the window', () => {
     const list = entries(2, 1000);
-    const plan = planFold(list, 500)!;
+    const plan = planFold(list, 2000)!;
     expect(plan.count).toBe(2);
-    expect(planFold(entries(1, 5000), 500)).toBeUndefined();
+    // The latest turn takes exactly the window: it stays.
+    const exact = entries(2, 250).map((e, i) => (i === 0 ? { ...e, tokens: 100 } : e));
+    expect(planFold(exact, 500)!.count).toBe(2);
+  });
+
+  it('folds a latest turn that alone is over the window, with everything before it', () => {
+    // A 3,600-token essay as the answer, counted by the real tokenizer.
+    let essay = '';
+    while (tokens.countText(essay) < 3600) {
+      essay +=
+        `The tide turns ${essay.length % 7} times faster near coast ${essay.length}. `.repeat(50);
+    }
+    const messages = [new HumanMessage('Write me an essay about the tides.'), new AIMessage(essay)];
+    const essayTurn = mapChatMessagesToStoredMessages(messages).map((message, j) => ({
+      id: 7 + j,
+      tokens: tokens.countMessage(messages[j]!),
+      message,
+    }));
+    const alone = planFold(essayTurn, 2000)!;
+    expect(alone.firstId).toBe(7);
+    expect(alone.count).toBe(2);
+    expect(alone.entries).toEqual(essayTurn);
+
+    const list = [...entries(3, 100, 1), ...essayTurn];
+    const plan = planFold(list, 2000)!;
+    expect(plan.firstId).toBe(1);
+    expect(plan.count).toBe(list.length);
+    expect(planFold(entries(2, 1000), 500)!.count).toBe(4);
   });
 });
 
