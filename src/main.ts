@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { createApp, SHUTDOWN_GRACE_MS } from './app.js';
 import { readConfigOrExit } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, maskSecrets } from './logger.js';
 import { installProcessHandlers } from './process-handlers.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
 import { PlatformStartError } from './platforms/shared/start-error.js';
@@ -33,8 +33,10 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (error) {
-    const message = error instanceof PlatformStartError ? error.message : String(error);
-    logger.fatal({ err: { message } }, 'start-up failed');
+    // A platform's start error says what to fix; anything else goes through the log's masking.
+    const message =
+      error instanceof PlatformStartError ? error.message : maskSecrets(String(error));
+    logger.fatal({ err: error }, 'start-up failed');
     process.stderr.write(`${message}\n`);
     await shutdown('start-up failed', 1);
   }

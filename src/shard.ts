@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
 import { readConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
+import { installProcessHandlers } from './process-handlers.js';
 
 /**
  * `npm run start:sharded`: Discord past 2,500 guilds. discord.js's ShardingManager starts one
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     manager.respawn = false;
@@ -57,10 +58,13 @@ async function main(): Promise<void> {
     );
     logger.info('all shards stopped');
     logger.flush();
-    process.exit(0);
+    process.exit(code);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // An error nobody handled: stop the shards as on SIGTERM (each has its own 10 s grace) and exit
+  // non-zero.
+  installProcessHandlers(logger, () => stop('fatal error', 1), { graceMs: 15_000 });
 
   // Each shard has 60 s to become ready; a failing one is respawned by the manager.
   await manager.spawn({ amount: totalShards, delay, timeout: 60_000 });

@@ -13,7 +13,7 @@ import { PlatformStartError } from '../shared/start-error.js';
 import { TurnPipeline } from '../shared/turn-pipeline.js';
 import { syncCommands } from './discord-commands.js';
 import { classifyDiscordMessage, commandOf } from './discord-mapping.js';
-import { DiscordReplier, describeDiscordError } from './discord-replier.js';
+import { DiscordReplier } from './discord-replier.js';
 
 export interface DiscordPlatformOptions {
   /** A discord.js client built with the bot's intents (see `createDiscord` in app.ts), not logged in yet. */
@@ -58,9 +58,7 @@ export class DiscordPlatform {
     });
     this.client.on(Events.MessageCreate, (message) => void this.onMessage(message));
     this.client.on(Events.InteractionCreate, (interaction) => void this.onInteraction(interaction));
-    this.client.on(Events.Error, (error) =>
-      this.log.error({ err: describeDiscordError(error) }, 'discord client error'),
-    );
+    this.client.on(Events.Error, (error) => this.log.error({ err: error }, 'discord client error'));
     this.client.on(Events.Warn, (warning) => this.log.warn({ warning }, 'discord warning'));
     this.client.on(Events.ShardDisconnect, (event, shard) =>
       this.log.warn({ code: event.code, shard }, 'discord gateway disconnected'),
@@ -98,7 +96,7 @@ export class DiscordPlatform {
       'discord client ready',
     );
     await this.registerCommands().catch((error: unknown) =>
-      this.log.warn({ err: describeDiscordError(error) }, 'slash command registration failed'),
+      this.log.warn({ err: error }, 'slash command registration failed'),
     );
   }
 
@@ -147,7 +145,7 @@ export class DiscordPlatform {
     try {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     } catch (error) {
-      this.log.warn({ err: describeDiscordError(error) }, 'could not acknowledge a command');
+      this.log.warn({ err: error }, 'could not acknowledge a command');
       return;
     }
     const text = await this.pipeline.command(commandOf(interaction));
@@ -156,7 +154,7 @@ export class DiscordPlatform {
         ? interaction.deleteReply()
         : interaction.editReply({ content: text, allowedMentions: { parse: [] } });
     await answer.catch((error: unknown) => {
-      this.log.warn({ err: describeDiscordError(error) }, 'could not answer a command');
+      this.log.warn({ err: error }, 'could not answer a command');
     });
   }
 }

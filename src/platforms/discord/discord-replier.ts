@@ -1,9 +1,4 @@
-import {
-  DiscordAPIError,
-  type Message,
-  type MessageCreateOptions,
-  type SendableChannels,
-} from 'discord.js';
+import { type Message, type MessageCreateOptions, type SendableChannels } from 'discord.js';
 import type { Logger } from 'pino';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
 import type { ReplySurface } from '../shared/reply-surface.js';
@@ -98,9 +93,7 @@ export class DiscordReplier {
     const send = () =>
       channel
         .sendTyping()
-        .catch((error: unknown) =>
-          this.log.debug({ err: describeDiscordError(error) }, 'typing failed'),
-        );
+        .catch((error: unknown) => this.log.debug({ err: error }, 'typing failed'));
     void send();
     const timer = setInterval(() => void send(), this.typingIntervalMs);
     timer.unref();
@@ -108,19 +101,7 @@ export class DiscordReplier {
   }
 
   private failed(action: string, message: Message, error: unknown): undefined {
-    this.log.warn(
-      { action, channel: message.channelId, err: describeDiscordError(error) },
-      'discord call failed',
-    );
+    this.log.warn({ action, channel: message.channelId, err: error }, 'discord call failed');
     return undefined;
   }
-}
-
-/** What may be logged of a Discord error: code and message, never the request body or token. */
-export function describeDiscordError(error: unknown): Record<string, unknown> {
-  if (error instanceof DiscordAPIError) {
-    return { code: error.code, status: error.status, message: error.message, method: error.method };
-  }
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { error: String(error) };
 }

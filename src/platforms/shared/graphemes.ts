@@ -64,8 +64,9 @@ export function withoutDanglingSurrogate(text: string): string {
 
 /**
  * The nearest position at or before `index` that is a grapheme boundary whatever precedes it: just
- * after a line feed (Unicode's rule GB4), or between two characters of `isPlain` (no rule joins
- * them); 0 when there is none within `ANCHOR_SCAN`.
+ * after a line feed (Unicode's rule GB4), between two characters of `isPlain`, or between two
+ * emoji that no rule joins (no joiner, skin tone or flag letter between them); 0 when there is
+ * none within `ANCHOR_SCAN`.
  */
 function anchorBefore(text: string, index: number): number {
   const floor = Math.max(1, index - ANCHOR_SCAN);
@@ -75,8 +76,21 @@ function anchorBefore(text: string, index: number): number {
     if (before === 0x0a) return at;
     if (before === 0x0d && after === 0x0a) continue;
     if (isPlain(before) && isPlain(after)) return at;
+    if (at >= 2 && isLoneEmoji(text.codePointAt(at - 2)) && isLoneEmoji(text.codePointAt(at))) {
+      return at;
+    }
   }
   return 0;
+}
+
+/**
+ * Pictographs of the emoji blocks (U+1F300–U+1FAFF) other than the skin-tone modifiers, which
+ * extend the emoji before them. Two of them side by side are two graphemes.
+ */
+function isLoneEmoji(code: number | undefined): boolean {
+  return (
+    code !== undefined && code >= 0x1f300 && code <= 0x1faff && (code < 0x1f3fb || code > 0x1f3ff)
+  );
 }
 
 /**

@@ -18,24 +18,71 @@ export function splitMarkdown(
   const text = answer.toWellFormed();
   const fits = (piece: string) => measure(piece) <= limit;
   const pieces: string[] = [];
-  let current = '';
-  for (const block of blocksOf(text)) {
-    const candidate = current ? `${current}\n\n${block}` : block;
-    if (fits(candidate)) {
-      current = candidate;
-      continue;
+  const blocks = blocksOf(text);
+  let current: string | undefined;
+  for (let next = 0; next < blocks.length;) {
+    const taken = mostThatFit(current, blocks, next, '\n\n', fits);
+    if (taken > 0) {
+      current = joined(current, blocks, next, taken, '\n\n');
+      next += taken;
+    } else if (current !== undefined) {
+      pieces.push(current);
+      current = undefined;
+    } else {
+      const parts = splitBlock(blocks[next] ?? '', limit, fits);
+      current = parts.pop();
+      pieces.push(...parts);
+      next += 1;
     }
-    if (current) pieces.push(current);
-    if (fits(block)) {
-      current = block;
-      continue;
-    }
-    const parts = splitBlock(block, limit, fits);
-    current = parts.pop() ?? '';
-    pieces.push(...parts);
   }
-  if (current) pieces.push(current);
-  return pieces.length > 0 ? pieces : [safeSlice(text, limit)];
+  if (current !== undefined) pieces.push(current);
+  const filled = pieces.filter((piece) => piece.trim().length > 0);
+  return filled.length > 0 ? filled : [safeSlice(text, limit)];
+}
+
+/**
+ * How many of `items` from `start` fit after `head`, joined by `separator`. Galloping then binary
+ * search: O(log n) measures per piece instead of one per item, which matters when measuring means
+ * rendering and items are nearly invisible (link definitions, empty code blocks, entities), so that
+ * thousands of them fit one message.
+ */
+function mostThatFit(
+  head: string | undefined,
+  items: readonly string[],
+  start: number,
+  separator: string,
+  fits: (piece: string) => boolean,
+): number {
+  const available = items.length - start;
+  const fitsWith = (count: number) => fits(joined(head, items, start, count, separator));
+  let good = 0;
+  let bad = available + 1;
+  for (let probe = 1; probe < bad;) {
+    if (!fitsWith(probe)) {
+      bad = probe;
+      break;
+    }
+    good = probe;
+    if (probe === available) break;
+    probe = Math.min(probe * 2, available);
+  }
+  while (bad - good > 1) {
+    const middle = (good + bad) >>> 1;
+    if (fitsWith(middle)) good = middle;
+    else bad = middle;
+  }
+  return good;
+}
+
+function joined(
+  head: string | undefined,
+  items: readonly string[],
+  start: number,
+  count: number,
+  separator: string,
+): string {
+  const taken = items.slice(start, start + count);
+  return (head === undefined ? taken : [head, ...taken]).join(separator);
 }
 
 /** Top-level Markdown blocks, as written (marked's lexer), without the blank lines between. */
@@ -76,27 +123,29 @@ function splitBlock(block: string, limit: number, fits: (piece: string) => boole
  */
 function packLines(text: string, fits: (piece: string) => boolean, limit: number): string[] {
   const pieces: string[] = [];
+  const lines = text.split('\n');
   let current: string | undefined;
-  const push = (piece: string) => {
-    if (piece.trim().length > 0) pieces.push(piece);
-  };
-  for (const line of text.split('\n')) {
-    const candidate = current === undefined ? line : `${current}\n${line}`;
-    if (fits(candidate)) {
-      current = candidate;
-      continue;
+  for (let next = 0; next < lines.length;) {
+    const taken = mostThatFit(current, lines, next, '\n', fits);
+    if (taken > 0) {
+      current = joined(current, lines, next, taken, '\n');
+      next += taken;
+    } else if (current !== undefined) {
+      pieces.push(current);
+      current = undefined;
+    } else {
+      let rest = lines[next] ?? '';
+      while (rest.length > 0 && !fits(rest)) {
+        const cut = longestFittingPrefix(rest, fits, limit);
+        pieces.push(cut.trimEnd());
+        rest = rest.slice(cut.length).trimStart();
+      }
+      current = rest.length > 0 ? rest : undefined;
+      next += 1;
     }
-    if (current !== undefined) push(current);
-    let rest = line;
-    while (rest.length > 0 && !fits(rest)) {
-      const cut = longestFittingPrefix(rest, fits, limit);
-      push(cut.trimEnd());
-      rest = rest.slice(cut.length).trimStart();
-    }
-    current = rest;
   }
-  if (current !== undefined) push(current);
-  return pieces;
+  if (current !== undefined) pieces.push(current);
+  return pieces.filter((piece) => piece.trim().length > 0);
 }
 
 /** How many earlier character boundaries to try when a measure is not monotonic. Default 16. */

@@ -1,6 +1,6 @@
 import type { Reply } from '../../core/types.js';
 import { withNotice } from './replies.js';
-import type { EditThrottle} from './streamed-answer.js';
+import type { EditThrottle } from './streamed-answer.js';
 import { StreamedAnswer } from './streamed-answer.js';
 
 /**

@@ -6,10 +6,11 @@ import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
 import type { AccessLists } from '../shared/access.js';
 import { TEXT_ONLY } from '../shared/replies.js';
+import { maskSecrets } from '../../logger.js';
 import { PlatformStartError } from '../shared/start-error.js';
 import { TurnPipeline } from '../shared/turn-pipeline.js';
 import { classifyMessage, commandOf, targetOf } from './telegram-mapping.js';
-import { TelegramReplier, describeTelegramError } from './telegram-replier.js';
+import { TelegramReplier } from './telegram-replier.js';
 import { greeting, help } from './telegram-texts.js';
 
 /** Updates the bot asks for: messages only, so edits and channel posts never arrive. */
@@ -87,7 +88,7 @@ export class TelegramPlatform {
     }
     this.log.info({ username: this.bot.botInfo.username }, 'telegram bot authenticated');
     await this.bot.api.setMyCommands(TELEGRAM_COMMANDS).catch((error: unknown) => {
-      this.log.warn({ err: describeTelegramError(error) }, 'setMyCommands failed');
+      this.log.warn({ err: error }, 'setMyCommands failed');
     });
     if (this.options.webhook) {
       await this.bot.api.setWebhook(this.options.webhook.url, {
@@ -131,7 +132,7 @@ export class TelegramPlatform {
     }
     if (typeof update !== 'object' || update === null) return 'bad-request';
     void this.bot.handleUpdate(update).catch((error: unknown) => {
-      this.log.error({ err: describeTelegramError(error) }, 'update failed');
+      this.log.error({ err: error }, 'update failed');
     });
     return 'accepted';
   }
@@ -145,10 +146,7 @@ export class TelegramPlatform {
   private install(): void {
     const { bot } = this;
     bot.catch((error) => {
-      this.log.error(
-        { err: describeTelegramError(error.error), update: error.ctx.update.update_id },
-        'update failed',
-      );
+      this.log.error({ err: error.error, update: error.ctx.update.update_id }, 'update failed');
     });
     // Bounded per person before any queue: a flood is dropped here, not queued behind others.
     bot.use((ctx, next) => {
@@ -195,10 +193,11 @@ function startError(error: unknown): PlatformStartError {
         '@BotFather (/mybots → API Token) into .env.',
     );
   }
-  const { message, description } = describeTelegramError(error);
+  // grammY's HttpError message names the method, never the URL (which holds the token).
+  const reason = error instanceof GrammyError ? error.description : (error as Error).message;
   return new PlatformStartError(
     'telegram',
-    `Cannot reach the Telegram Bot API: ${String(message ?? description)}`,
+    `Cannot reach the Telegram Bot API: ${maskSecrets(String(reason))}`,
     { cause: error },
   );
 }

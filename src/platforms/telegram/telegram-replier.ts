@@ -121,9 +121,7 @@ export class TelegramReplier {
           'typing',
           target.threadId !== undefined ? { message_thread_id: target.threadId } : {},
         )
-        .catch((error: unknown) =>
-          this.log.debug({ err: describeTelegramError(error) }, 'typing failed'),
-        );
+        .catch((error: unknown) => this.log.debug({ err: error }, 'typing failed'));
     void send();
     const timer = setInterval(() => void send(), this.typingIntervalMs);
     timer.unref();
@@ -131,10 +129,7 @@ export class TelegramReplier {
   }
 
   private failed(method: string, target: TelegramTarget, error: unknown): undefined {
-    this.log.warn(
-      { method, chat: target.chatId, err: describeTelegramError(error) },
-      'telegram call failed',
-    );
+    this.log.warn({ method, chat: target.chatId, err: error }, 'telegram call failed');
     return undefined;
   }
 }
@@ -149,14 +144,4 @@ function isEntityError(error: unknown): boolean {
 
 function isNotModified(error: unknown): boolean {
   return error instanceof GrammyError && /message is not modified/i.test(error.description);
-}
-
-/** What may be logged of a Telegram error: never the payload (user text) or the request URL (token). */
-export function describeTelegramError(error: unknown): Record<string, unknown> {
-  if (error instanceof GrammyError) {
-    return { method: error.method, code: error.error_code, description: error.description };
-  }
-  if (error instanceof Error)
-    return { name: error.name, message: error.message.replace(/bot\d+:[\w-]+/g, 'bot<token>') };
-  return { error: String(error) };
 }
