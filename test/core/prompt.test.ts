@@ -64,7 +64,7 @@ describe('buildPrompt', () => {
     const prompt = await buildPrompt({ ...base, authorName: 'Ann' });
     expect(prompt.map((m) => m.type)).toEqual(['system', 'human']);
     expect(prompt[0]!.text).toContain('You are Parrot.');
-    expect(prompt[0]!.text).toContain('on Telegram with Ann');
+    expect(prompt[0]!.text).toContain('on Telegram with a person whose display name is "Ann"');
     expect(prompt[0]!.text).not.toContain('remember');
     expect(prompt[1]!.text).toBe('What is my name?');
   });
