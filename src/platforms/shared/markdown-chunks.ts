@@ -110,7 +110,7 @@ function splitBlock(block: string, limit: number, fits: (piece: string) => boole
     const wrap = (body: string) => `${open}${body}${close}`;
     // Fences re-opened in every piece must leave at least half of it for code; longer ones (a
     // runaway info string) would leave no room at all, so such a block is split as text.
-    if (fits(wrap('x'.repeat(Math.floor(limit / 2))))) {
+    if (fits(wrap('x'.repeat(Math.max(0, Math.floor(limit / 2)))))) {
       return packLines(fence[4] ?? '', (body) => fits(wrap(body)), limit).map(wrap);
     }
   }
@@ -183,8 +183,10 @@ function longestFittingPrefix(
   return text.slice(0, cut);
 }
 
-/** The last grapheme boundary at or before `index`; a code point boundary when the first cluster
- * is longer; at least the first code point. */
+/**
+ * Where to cut `text` at or before `index`: the last grapheme boundary; a code point boundary when
+ * the first cluster is longer; at least after the first code point.
+ */
 function characterCut(text: string, index: number): number {
   const cut = graphemeBoundaryBefore(text, index) || codePointBoundaryBefore(text, index);
   if (cut > 0) return cut;
