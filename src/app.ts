@@ -68,6 +68,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       systemPrompt: config.systemPrompt,
       windowTokens: config.memory.windowTokens,
       summaryMaxTokens: config.memory.summaryMaxTokens,
+      summaryConcurrency: config.memory.summaryConcurrency,
       maxInputChars: config.maxInputChars,
       ratePerMinute: config.ratePerMinute,
       model: { timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries },

@@ -206,15 +206,14 @@ export class ConversationService {
       windowTokens: settings.windowTokens,
       tokens,
     });
-    const answer = await callModel(this.deps.chatModel, prompt, settings.model, options);
+    const answer = await callModel(this.deps.chatModel, prompt, settings.model, {
+      ...options,
+      tokens,
+    });
     if (options.signal.aborted) throw new TurnAbortedError();
-    const usage = answer.usage ?? {
-      inputTokens: prompt.reduce((sum, m) => sum + tokens.countMessage(m), 0),
-      outputTokens: tokens.countText(answer.text),
-    };
     const notice = pass.degraded ? WITHOUT_MEMORY : undefined;
     const remembered = await this.remember(turn.session, pass, question, answer.text);
-    return { text: answer.text, remembered, usage, notice };
+    return { text: answer.text, remembered, usage: answer.usage, notice };
   }
 
   /** Writes the turn (idempotent by its ID); true when it is in memory now or will be. */

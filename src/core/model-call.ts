@@ -1,6 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import { ModelError, TurnAbortedError } from './errors.js';
+import type { TokenCounter } from './token-counter.js';
 import type { TokenUsage } from './types.js';
 
 export interface ModelCallPolicy {
@@ -17,11 +18,13 @@ export interface ModelCallPolicy {
 
 export interface ModelAnswer {
   readonly text: string;
-  /** As reported by the endpoint, when it reports usage. */
-  readonly usage?: TokenUsage;
+  /** As reported by the endpoint; counted locally (prompt and answer) when it reports none. */
+  readonly usage: TokenUsage;
 }
 
 export interface ModelCallOptions {
+  /** Counts the usage an endpoint does not report (some local servers never do). */
+  readonly tokens: TokenCounter;
   readonly onDelta?: (text: string) => void;
   readonly signal?: AbortSignal;
 }
@@ -35,7 +38,7 @@ export async function callModel(
   model: BaseChatModel,
   messages: BaseMessage[],
   policy: ModelCallPolicy,
-  options: ModelCallOptions = {},
+  options: ModelCallOptions,
 ): Promise<ModelAnswer> {
   const deadline = Date.now() + policy.timeoutMs;
   const baseDelay = policy.baseDelayMs ?? 500;
@@ -62,7 +65,13 @@ export async function callModel(
           })
         : await invokeOnce(model, messages, signal);
       if (!answer.text.trim()) throw new ModelError('empty', undefined);
-      return answer;
+      return {
+        text: answer.text,
+        usage: answer.usage ?? {
+          inputTokens: messages.reduce((sum, m) => sum + options.tokens.countMessage(m), 0),
+          outputTokens: options.tokens.countText(answer.text),
+        },
+      };
     } catch (error) {
       if (options.signal?.aborted) throw new TurnAbortedError();
       const failure = classifyModelError(error, timeout.signal.aborted);
@@ -78,11 +87,17 @@ export async function callModel(
   }
 }
 
+/** An answer as the endpoint gave it, usage only when reported. */
+interface ReportedAnswer {
+  readonly text: string;
+  readonly usage?: TokenUsage;
+}
+
 async function invokeOnce(
   model: BaseChatModel,
   messages: BaseMessage[],
   signal: AbortSignal,
-): Promise<ModelAnswer> {
+): Promise<ReportedAnswer> {
   const message = await model.invoke(messages, { signal });
   return { text: message.text, usage: usageOf(message) };
 }
@@ -92,7 +107,7 @@ async function streamOnce(
   messages: BaseMessage[],
   signal: AbortSignal,
   onDelta: (text: string) => void,
-): Promise<ModelAnswer> {
+): Promise<ReportedAnswer> {
   let text = '';
   let usage: TokenUsage | undefined;
   const stream = await model.stream(messages, { signal });

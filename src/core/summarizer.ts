@@ -107,15 +107,14 @@ export async function summarize(params: {
         `New lines of conversation:\n${transcript}`,
     ),
   ];
-  const answer = await callModel(params.model, prompt, params.policy, { signal: params.signal });
+  const answer = await callModel(params.model, prompt, params.policy, {
+    signal: params.signal,
+    tokens: params.tokens,
+  });
   const summary = capSummary(answer.text.trim(), params.maxTokens, params.tokens);
   if (!summary) throw new EmptySummaryError();
   const tokens = params.tokens.countText(summary);
-  const usage = answer.usage ?? {
-    inputTokens: prompt.reduce((sum, m) => sum + params.tokens.countMessage(m), 0),
-    outputTokens: params.tokens.countText(answer.text),
-  };
-  return { summary, tokens, usage };
+  return { summary, tokens, usage: answer.usage };
 }
 
 function capSummary(text: string, maxTokens: number, tokens: TokenCounter): string {
