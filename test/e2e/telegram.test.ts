@@ -327,6 +327,21 @@ describe('Telegram end to end', () => {
       headers: { 'x-telegram-bot-api-secret-token': 'nope' },
     });
     expect(wrong.status).toBe(401);
+    // The secret is checked before the body is read or parsed.
+    const garbage = await fetch(url, {
+      method: 'POST',
+      body: '{not json',
+      headers: { 'x-telegram-bot-api-secret-token': 'nope' },
+    });
+    expect(garbage.status).toBe(401);
+    const noSecret = await fetch(url, { method: 'POST', body: '{not json' });
+    expect(noSecret.status).toBe(401);
+    const badJson = await fetch(url, {
+      method: 'POST',
+      body: '{not json',
+      headers: { 'x-telegram-bot-api-secret-token': 'hook-secret' },
+    });
+    expect(badJson.status).toBe(400);
     const before = telegram.sentMessages().length;
     const ok = await fetch(url, {
       method: 'POST',

@@ -1,7 +1,10 @@
 import { cleanDisplayName } from '../../core/untrusted-text.js';
 
-/** Every ASCII punctuation character Markdown may give a meaning to. */
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&]/g;
+/**
+ * Every ASCII punctuation character Markdown may give a meaning to, and `:` and `@`, which GFM
+ * turns into links (`https://…`, `name@host`) even when the dots are escaped.
+ */
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&:@/]/g;
 
 /** Text shown literally inside the bot's own Markdown messages: no link, no formatting. */
 export function escapeMarkdown(text: string): string {
