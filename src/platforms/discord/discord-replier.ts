@@ -1,7 +1,7 @@
 import { type Message, type MessageCreateOptions, type SendableChannels } from 'discord.js';
 import type { Logger } from 'pino';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
-import type { ReplySurface } from '../shared/reply-surface.js';
+import { keepTyping, type ReplySurface } from '../shared/reply-surface.js';
 import { STREAMING_MARK_ROOM } from '../shared/streamed-answer.js';
 
 /** Discord's limit on a message's content. */
@@ -90,14 +90,7 @@ export class DiscordReplier {
 
   private keepTyping(message: Message): () => void {
     const channel = message.channel as SendableChannels;
-    const send = () =>
-      channel
-        .sendTyping()
-        .catch((error: unknown) => this.log.debug({ err: error }, 'typing failed'));
-    void send();
-    const timer = setInterval(() => void send(), this.typingIntervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    return keepTyping(() => channel.sendTyping(), this.typingIntervalMs, this.log);
   }
 
   private failed(action: string, message: Message, error: unknown): undefined {

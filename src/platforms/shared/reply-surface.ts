@@ -56,3 +56,20 @@ export async function deliverAnswer<H>(
     throw error;
   }
 }
+
+/**
+ * Shows "typing…" now and renews it every `intervalMs` (platforms show it for a few seconds only)
+ * until the returned function is called. Failures are logged at debug: typing is cosmetic.
+ */
+export function keepTyping(
+  send: () => Promise<unknown>,
+  intervalMs: number,
+  log: { debug(obj: object, msg: string): void },
+): () => void {
+  const once = () =>
+    void send().catch((error: unknown) => log.debug({ err: error }, 'typing failed'));
+  once();
+  const timer = setInterval(once, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

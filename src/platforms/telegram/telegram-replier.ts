@@ -1,7 +1,7 @@
 import { GrammyError, type Api } from 'grammy';
 import type { Logger } from 'pino';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
-import type { ReplySurface } from '../shared/reply-surface.js';
+import { keepTyping, type ReplySurface } from '../shared/reply-surface.js';
 import { STREAMING_MARK_ROOM } from '../shared/streamed-answer.js';
 import { markdownToTelegramHtml, visibleLength } from './telegram-format.js';
 import type { TelegramTarget } from './telegram-mapping.js';
@@ -114,18 +114,12 @@ export class TelegramReplier {
   }
 
   private keepTyping(target: TelegramTarget): () => void {
-    const send = () =>
-      this.api
-        .sendChatAction(
-          target.chatId,
-          'typing',
-          target.threadId !== undefined ? { message_thread_id: target.threadId } : {},
-        )
-        .catch((error: unknown) => this.log.debug({ err: error }, 'typing failed'));
-    void send();
-    const timer = setInterval(() => void send(), this.typingIntervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    const topic = target.threadId !== undefined ? { message_thread_id: target.threadId } : {};
+    return keepTyping(
+      () => this.api.sendChatAction(target.chatId, 'typing', topic),
+      this.typingIntervalMs,
+      this.log,
+    );
   }
 
   private failed(method: string, target: TelegramTarget, error: unknown): undefined {
