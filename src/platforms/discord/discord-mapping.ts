@@ -1,5 +1,5 @@
 import { ChannelType, MessageType, cleanContent, type Message } from 'discord.js';
-import { discordSession } from '../../core/session-id.js';
+import { InvalidSessionIdError, discordSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
@@ -47,13 +47,21 @@ export function classifyDiscordMessage(message: Message, botId: string): Discord
     .replace(/[ \t]{2,}/g, ' ')
     .replace(/[ \t]+([,.;:!?])/g, '$1')
     .trim();
-  return {
-    kind: 'turn',
-    session: discordSession({
+  let session: SessionRef;
+  try {
+    session = discordSession({
       guildId: isDm ? null : message.guildId,
       channelId: message.channelId,
       userId: message.author.id,
-    }),
+    });
+  } catch (error) {
+    // IDs that are not snowflakes never become keys; such a message is not for us.
+    if (error instanceof InvalidSessionIdError) return { kind: 'ignore', reason: 'invalid id' };
+    throw error;
+  }
+  return {
+    kind: 'turn',
+    session,
     text,
     authorName: message.member?.displayName ?? message.author.displayName,
     place: placeOf(message.author.id, isDm ? null : message.guildId),
@@ -76,16 +84,24 @@ export interface SlashCommand {
 }
 
 /**
- * A slash command as a command request. Its answer is ephemeral (only the person sees it), so
- * it counts as private, and a refusal is always said: the person is waiting for an answer.
+ * A slash command as a command request; undefined when its IDs are not valid snowflakes. Its
+ * answer is ephemeral (only the person sees it), so it counts as private, and a refusal is always
+ * said: the person is waiting for an answer.
  */
-export function commandOf(interaction: SlashCommand): CommandRequest {
+export function commandOf(interaction: SlashCommand): CommandRequest | undefined {
   const scope =
     interaction.commandName === 'forget' ? interaction.options.getString('scope') : null;
+  let session: SessionRef;
+  try {
+    session = interactionSession(interaction);
+  } catch (error) {
+    if (error instanceof InvalidSessionIdError) return undefined;
+    throw error;
+  }
   return {
     name: interaction.commandName.toLowerCase(),
     args: scope ?? '',
-    session: interactionSession(interaction),
+    session,
     place: placeOf(interaction.user.id, interaction.guildId),
     private: true,
     addressed: true,

@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
+import { userMessageFor } from '../../core/errors.js';
 import type { AccessLists } from '../shared/access.js';
 import { PlatformStartError } from '../shared/start-error.js';
 import { TurnPipeline } from '../shared/turn-pipeline.js';
@@ -148,7 +149,8 @@ export class DiscordPlatform {
       this.log.warn({ err: error }, 'could not acknowledge a command');
       return;
     }
-    const text = await this.pipeline.command(commandOf(interaction));
+    const request = commandOf(interaction);
+    const text = request ? await this.pipeline.command(request) : userMessageFor(undefined);
     const answer =
       text === undefined
         ? interaction.deleteReply()

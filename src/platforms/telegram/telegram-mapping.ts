@@ -1,5 +1,5 @@
 import type { Message, MessageEntity, UserFromGetMe } from 'grammy/types';
-import { telegramSession } from '../../core/session-id.js';
+import { InvalidSessionIdError, telegramSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
@@ -47,11 +47,17 @@ export function sessionOf(
   message: Pick<Message, 'chat' | 'from' | 'message_thread_id' | 'is_topic_message'>,
 ): SessionRef | undefined {
   if (!message.from) return undefined;
-  return telegramSession({
-    chatId: message.chat.id,
-    userId: message.from.id,
-    topicId: topicOf(message),
-  });
+  try {
+    return telegramSession({
+      chatId: message.chat.id,
+      userId: message.from.id,
+      topicId: topicOf(message),
+    });
+  } catch (error) {
+    // IDs that do not look like Telegram's never become keys: such a message is not for us.
+    if (error instanceof InvalidSessionIdError) return undefined;
+    throw error;
+  }
 }
 
 export function targetOf(
@@ -98,7 +104,7 @@ export function classifyMessage(message: Message, me: UserFromGetMe): Inbound {
     return { kind: 'ignore', reason: 'not addressed to the bot' };
   }
   const session = sessionOf(message);
-  if (!session) return { kind: 'ignore', reason: 'no author' };
+  if (!session) return { kind: 'ignore', reason: 'no author or invalid id' };
   return {
     kind: 'turn',
     session,

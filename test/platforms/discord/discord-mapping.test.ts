@@ -278,14 +278,17 @@ describe('classifyDiscordMessage (raw MESSAGE_CREATE through discord.js)', () =>
     });
   });
 
-  it('throws InvalidSessionIdError for IDs that are not snowflakes', () => {
+  it('ignores messages whose IDs are not snowflakes: they never become keys', () => {
     const crafted = { ...users.ann, id: 'ann:*' };
-    expect(() => classify(dmMessage('hi', { author: crafted }))).toThrow(InvalidSessionIdError);
+    expect(classify(dmMessage('hi', { author: crafted }))).toEqual({
+      kind: 'ignore',
+      reason: 'invalid id',
+    });
     const badChannel = guildMessage(`${mention(ids.bot)} hi`, {
       channel_id: '{general}',
       mentioned: [ids.bot],
     });
-    expect(() => classify(badChannel)).toThrow(InvalidSessionIdError);
+    expect(classify(badChannel)).toEqual({ kind: 'ignore', reason: 'invalid id' });
   });
 });
 
@@ -333,8 +336,8 @@ describe('commandOf and interactionSession (raw INTERACTION_CREATE through disco
       addressed: true,
       ephemeral: true,
     });
-    expect(request.place.guildId).toBeUndefined();
-    expect(interactionSession(interaction)).toEqual(request.session);
+    expect(request?.place.guildId).toBeUndefined();
+    expect(interactionSession(interaction)).toEqual(request?.session);
   });
 
   it('reads only the scope of /forget as arguments', () => {
@@ -342,9 +345,9 @@ describe('commandOf and interactionSession (raw INTERACTION_CREATE through disco
     expect(commandOf(interaction)).toMatchObject({ name: 'memory', args: '' });
   });
 
-  it('throws InvalidSessionIdError for a user ID that is not a snowflake', () => {
+  it('maps no command for a user ID that is not a snowflake', () => {
     const interaction = discord.command(dmSlashCommand('memory', {}, { ...users.ann, id: 'x' }));
-    expect(() => commandOf(interaction)).toThrow(InvalidSessionIdError);
+    expect(commandOf(interaction)).toBeUndefined();
     expect(() => interactionSession(interaction)).toThrow(InvalidSessionIdError);
   });
 });

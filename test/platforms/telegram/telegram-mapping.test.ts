@@ -1,6 +1,6 @@
 import type { Message, UserFromGetMe } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { classifyMessage } from '../../../src/platforms/telegram/telegram-mapping.js';
+import { classifyMessage, commandOf } from '../../../src/platforms/telegram/telegram-mapping.js';
 
 const me = { id: 999, is_bot: true, first_name: 'Parrot', username: 'ParrotBot' } as UserFromGetMe;
 const ann = { id: 1, is_bot: false, first_name: 'Ann', last_name: 'Lee' };
@@ -127,6 +127,24 @@ describe('classifyMessage', () => {
     const text = '🦜🦜 @ParrotBot ça va?';
     expect(classifyMessage(message({ chat: group, ...mention(text) }), me)).toMatchObject({
       text: '🦜🦜 ça va?',
+    });
+  });
+});
+
+describe('IDs that do not look like Telegram', () => {
+  it('never become keys: such a message is ignored, a command is not mapped', () => {
+    const me = { id: 99, is_bot: true, first_name: 'Bot', username: 'test_bot' } as UserFromGetMe;
+    const message = {
+      message_id: 1,
+      date: 0,
+      chat: { id: 5, type: 'private', first_name: 'Eve' },
+      from: { id: -5, is_bot: false, first_name: 'Eve' },
+      text: '/memory',
+      entities: [{ type: 'bot_command', offset: 0, length: 7 }],
+    } as unknown as Message;
+    expect(commandOf(message, me)).toBeUndefined();
+    expect(classifyMessage({ ...message, text: 'hi', entities: [] }, me)).toMatchObject({
+      kind: 'ignore',
     });
   });
 });
