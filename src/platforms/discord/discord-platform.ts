@@ -57,8 +57,13 @@ export class DiscordPlatform {
       editIntervalMs: options.editIntervalMs ?? 1200,
       unknownCommand: (name) => `I do not know /${name}.`,
     });
-    this.client.on(Events.MessageCreate, (message) => void this.onMessage(message));
-    this.client.on(Events.InteractionCreate, (interaction) => void this.onInteraction(interaction));
+    // Nothing a message does may escape into discord.js's event loop.
+    const guard = (task: () => Promise<void>) =>
+      void task().catch((error: unknown) => this.log.error({ err: error }, 'event failed'));
+    this.client.on(Events.MessageCreate, (message) => guard(() => this.onMessage(message)));
+    this.client.on(Events.InteractionCreate, (interaction) =>
+      guard(() => this.onInteraction(interaction)),
+    );
     this.client.on(Events.Error, (error) => this.log.error({ err: error }, 'discord client error'));
     this.client.on(Events.Warn, (warning) => this.log.warn({ warning }, 'discord warning'));
     this.client.on(Events.ShardDisconnect, (event, shard) =>
@@ -117,12 +122,12 @@ export class DiscordPlatform {
     await this.client.destroy();
   }
 
-  private onMessage(message: Message): Promise<void> {
+  private async onMessage(message: Message): Promise<void> {
     const botId = this.client.user?.id;
-    if (!botId) return Promise.resolve();
+    if (!botId) return;
     const inbound = classifyDiscordMessage(message, botId);
-    if (inbound.kind === 'ignore') return Promise.resolve();
-    return this.pipeline.admit(message.author.id, () =>
+    if (inbound.kind === 'ignore') return;
+    await this.pipeline.admit(message.author.id, () =>
       this.pipeline.turn(
         {
           turn: { session: inbound.session, text: inbound.text, authorName: inbound.authorName },
@@ -134,9 +139,9 @@ export class DiscordPlatform {
     );
   }
 
-  private onInteraction(interaction: Interaction): Promise<void> {
-    if (!interaction.isChatInputCommand()) return Promise.resolve();
-    return this.pipeline.admit(`command:${interaction.user.id}`, () =>
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    if (!interaction.isChatInputCommand()) return;
+    await this.pipeline.admit(`command:${interaction.user.id}`, () =>
       this.answerCommand(interaction),
     );
   }
