@@ -2,18 +2,13 @@ import { createHash } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Client, GatewayIntentBits, Partials } from 'discord.js';
 import { Bot } from 'grammy';
-import type { IncomingMessage } from 'node:http';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { ConversationService } from './core/conversation.js';
 import { TiktokenCounter, type TokenCounter } from './core/token-counter.js';
-import {
-  startHttpServer,
-  type HttpResponse,
-  type HttpRoutes,
-  type RunningHttpServer,
-} from './http/http-server.js';
+import { routes } from './app-routes.js';
+import { startHttpServer, type RunningHttpServer } from './http/http-server.js';
 import { Metrics } from './http/metrics.js';
 import { createChatModel } from './llm/chat-model.js';
 import { BufferedMemoryStore } from './memory/buffered-memory-store.js';
@@ -23,7 +18,7 @@ import { createRedisClient } from './memory/redis-client.js';
 import { RedisMemoryStore } from './memory/redis-memory-store.js';
 import { DiscordPlatform } from './platforms/discord/discord-platform.js';
 import { SAFE_MENTIONS } from './platforms/discord/discord-replier.js';
-import { TelegramPlatform, type WebhookResult } from './platforms/telegram/telegram-platform.js';
+import { TelegramPlatform } from './platforms/telegram/telegram-platform.js';
 
 /** How long in-flight turns may take to finish on shutdown before they are abandoned. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -226,80 +221,4 @@ function createDiscord(
     streamReplies: config.streamReplies,
     access: config.access,
   });
-}
-
-interface RouteDeps {
-  readonly config: Config;
-  readonly telegram?: TelegramPlatform;
-  readonly discord?: DiscordPlatform;
-  readonly redis?: Redis | Cluster;
-  readonly metrics: Metrics;
-}
-
-const WEBHOOK_RESPONSES: Record<WebhookResult, HttpResponse> = {
-  accepted: { status: 200, body: '' },
-  unauthorized: { status: 401, body: 'unauthorized\n' },
-  'bad-request': { status: 400, body: 'bad json\n' },
-  // Telegram redelivers later: a flood waits on Telegram's side, not in this process.
-  busy: { status: 503, body: 'busy\n' },
-};
-
-/** How long /readyz waits for Redis before calling it unreachable. */
-const READY_PING_TIMEOUT_MS = 1000;
-
-async function redisReachable(redis: Redis | Cluster): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      redis.ping().then((answer) => answer === 'PONG'),
-      new Promise<boolean>(
-        (resolve) => (timer = setTimeout(() => resolve(false), READY_PING_TIMEOUT_MS)),
-      ),
-    ]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function routes({ config, telegram, discord, redis, metrics }: RouteDeps): HttpRoutes {
-  const table: Record<string, HttpRoutes[string]> = {
-    // Alive: the process answers. Restart it when this fails.
-    'GET /healthz': () => ({ status: 200, body: 'ok\n' }),
-    // Ready: Redis answers and every enabled platform is connected. Route traffic only then.
-    'GET /readyz': async () => {
-      const checks: Record<string, 'ok' | 'down' | 'embedded'> = {
-        memory: redis ? ((await redisReachable(redis)) ? 'ok' : 'down') : 'embedded',
-      };
-      if (telegram) checks.telegram = telegram.connected ? 'ok' : 'down';
-      if (discord) checks.discord = discord.connected ? 'ok' : 'down';
-      const ready = Object.values(checks).every((state) => state !== 'down');
-      return {
-        status: ready ? 200 : 503,
-        body: `${JSON.stringify({ status: ready ? 'ready' : 'not ready', checks })}\n`,
-        contentType: 'application/json',
-      };
-    },
-    'GET /metrics': async () => {
-      const { body, contentType } = await metrics.render();
-      return { status: 200, body, contentType };
-    },
-  };
-  const webhook = config.telegram?.webhook;
-  if (telegram && webhook) {
-    const secretOf = (request: IncomingMessage) => {
-      const secret = request.headers['x-telegram-bot-api-secret-token'];
-      return typeof secret === 'string' ? secret : undefined;
-    };
-    table[`POST ${new URL(webhook.url).pathname}`] = {
-      // The secret is checked before the body is read.
-      guard: (request) =>
-        telegram.webhookAuthorized(secretOf(request))
-          ? undefined
-          : { status: 401, body: 'unauthorized\n' },
-      handle: (request, body) => WEBHOOK_RESPONSES[telegram.handleWebhook(body, secretOf(request))],
-    };
-  }
-  return table;
 }
