@@ -1,7 +1,3 @@
-import { createHash } from 'node:crypto';
-import { autoRetry } from '@grammyjs/auto-retry';
-import { Client, GatewayIntentBits, Partials } from 'discord.js';
-import { Bot } from 'grammy';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -16,9 +12,9 @@ import { InMemoryMemoryStore } from './memory/in-memory-store.js';
 import { hardCapFor, type MemoryStore } from './core/memory-port.js';
 import { createRedisClient } from './memory/redis-client.js';
 import { RedisMemoryStore } from './memory/redis-memory-store.js';
-import { DiscordPlatform } from './platforms/discord/discord-platform.js';
-import { SAFE_MENTIONS } from './platforms/discord/discord-replier.js';
-import { TelegramPlatform } from './platforms/telegram/telegram-platform.js';
+import type { DiscordPlatform } from './platforms/discord/discord-platform.js';
+import type { TelegramPlatform } from './platforms/telegram/telegram-platform.js';
+import { createPlatforms } from './app-platforms.js';
 
 /** How long in-flight turns may take to finish on shutdown before they are abandoned. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -30,6 +26,7 @@ export const SHUTDOWN_GRACE_MS = 10_000;
  */
 export interface App {
   readonly service: ConversationService;
+  /** The platforms configured, once `start` has created them (their libraries load only then). */
   readonly telegram?: TelegramPlatform;
   readonly discord?: DiscordPlatform;
   /** The HTTP server's port once started, when one is configured. */
@@ -71,15 +68,20 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   });
   // Under the Discord sharding manager, Telegram and the HTTP server run in shard 0 only.
   const primary = (config.discord?.shardId ?? 0) === 0;
-  const telegram = primary ? createTelegram(config, service, logger) : undefined;
-  const discord = createDiscord(config, service, logger);
+  // Created by start(), which imports only the libraries of the platforms configured.
+  let telegram: TelegramPlatform | undefined;
+  let discord: DiscordPlatform | undefined;
   let http: RunningHttpServer | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
     service,
-    telegram,
-    discord,
+    get telegram() {
+      return telegram;
+    },
+    get discord() {
+      return discord;
+    },
     get httpPort() {
       return http?.port;
     },
@@ -89,6 +91,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       } catch (error) {
         logger.error({ err: error }, 'memory store not ready yet; turns will fail until it is');
       }
+      ({ telegram, discord } = await createPlatforms(config, service, logger, { primary }));
       if (config.httpPort !== undefined && primary) {
         http = await startHttpServer({
           port: config.httpPort,
@@ -164,61 +167,4 @@ function createStore(
   );
   metrics.pendingWritesSource = () => buffer.size;
   return { store: buffer, buffer, redis };
-}
-
-function createTelegram(
-  config: Config,
-  service: ConversationService,
-  logger: Logger,
-): TelegramPlatform | undefined {
-  const telegram = config.telegram;
-  if (!telegram) return undefined;
-  const bot = new Bot(telegram.token, { client: { apiRoot: telegram.apiRoot } });
-  // 429 (retry_after) and 5xx are retried; a wait over a minute fails the call instead.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
-  return new TelegramPlatform({
-    bot,
-    service,
-    logger,
-    streamReplies: config.streamReplies,
-    memoryTtlSeconds: config.memory.ttlSeconds,
-    access: config.access,
-    webhook: telegram.webhook && {
-      url: telegram.webhook.url,
-      // Derived from the token when not given, so every replica sets and checks the same secret.
-      secret:
-        telegram.webhook.secret ??
-        createHash('sha256').update(`webhook:${telegram.token}`).digest('hex'),
-    },
-  });
-}
-
-function createDiscord(
-  config: Config,
-  service: ConversationService,
-  logger: Logger,
-): DiscordPlatform | undefined {
-  const discord = config.discord;
-  if (!discord) return undefined;
-  const client = new Client({
-    // Mentions and DMs carry their content without the privileged MessageContent intent.
-    intents: [
-      GatewayIntentBits.Guilds,
-      GatewayIntentBits.GuildMessages,
-      GatewayIntentBits.DirectMessages,
-      ...(discord.messageContent ? [GatewayIntentBits.MessageContent] : []),
-    ],
-    partials: [Partials.Channel],
-    rest: { api: discord.apiUrl },
-    // The client-wide default as well as each message's: model output never pings anyone.
-    allowedMentions: SAFE_MENTIONS,
-  });
-  return new DiscordPlatform({
-    client,
-    token: discord.token,
-    service,
-    logger,
-    streamReplies: config.streamReplies,
-    access: config.access,
-  });
 }
