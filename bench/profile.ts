@@ -114,8 +114,11 @@ const langchain = (dir: string) => url(`@langchain/core/dist/${dir}/`);
 /** Our turn, in priority order. */
 export const OUR_CATEGORIES: readonly Category[] = [
   {
-    label: 'token counting (TiktokenCounter, js-tiktoken)',
-    matches: (f) => url('js-tiktoken')(f) || url('src/core/token-counter')(f),
+    label: 'token counting (TiktokenCounter, BytePairEncoder)',
+    matches: (f) =>
+      url('js-tiktoken')(f) ||
+      url('src/core/token-counter')(f) ||
+      url('src/core/byte-pair-encoder')(f),
   },
   { label: 'Redis client (ioredis), socket writes', matches: url('/ioredis/') },
   {
