@@ -86,7 +86,9 @@ describe('Discord end to end', () => {
     });
     expect(discord.typingIn(general.id)).toBeGreaterThanOrEqual(1);
     expect(replies[0]!.allowedMentions).toMatchObject({ parse: [], users: [], roles: [] });
-    expect(promptOf(0)[0]).toContain('You are chatting on Discord with a person whose display name is "Alice"');
+    expect(promptOf(0)[0]).toContain(
+      'You are chatting on Discord with a person whose display name is "Alice"',
+    );
   });
 
   it('ignores messages that do not mention it, @everyone and role mentions, without a model call', async () => {

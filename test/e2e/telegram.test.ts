@@ -91,7 +91,9 @@ describe('Telegram end to end', () => {
     expect(promptOf(1)).toEqual(
       expect.arrayContaining(['My name is Ann.', 'echo: My name is Ann.', 'What is my name?']),
     );
-    expect(promptOf(1)[0]).toContain('You are chatting on Telegram with a person whose display name is "Ann"');
+    expect(promptOf(1)[0]).toContain(
+      'You are chatting on Telegram with a person whose display name is "Ann"',
+    );
   });
 
   it('in groups answers only mentions and replies to its messages, never calling the model otherwise', async () => {
