@@ -2,9 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { createChatModel } from '../../src/llm/chat-model.js';
 
-const maxTokensSent = (env: Record<string, string>, overrides?: { maxTokens?: number }) =>
-  createChatModel(parseConfig({ OPENAI_API_KEY: 'sk-test', ...env }), overrides).invocationParams()
-    .max_tokens;
+/** The `max_tokens` a chat completion request would carry (the Chat Completions API's shape). */
+const maxTokensSent = (env: Record<string, string>, overrides?: { maxTokens?: number }) => {
+  const params = createChatModel(
+    parseConfig({ OPENAI_API_KEY: 'sk-test', ...env }),
+    overrides,
+  ).invocationParams() as { max_tokens?: number };
+  return params.max_tokens;
+};
 
 describe('createChatModel', () => {
   it('leaves the answer length to the endpoint by default', () => {
