@@ -2,6 +2,16 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, mapChatMessagesToStoredMessages } from '@langchain/core/messages';
 import type { Logger } from 'pino';
 import {
+  IMAGES_UNSEEN,
+  IMAGES_UNSEEN_ONLY,
+  hasAttachments,
+  isImageRejection,
+  questionText,
+  storedQuestion,
+  withImageTokens,
+} from './attachments.js';
+import {
+  AttachmentRejectedError,
   ConversationError,
   InputRejectedError,
   MemoryUnavailableError,
@@ -14,7 +24,14 @@ import { assertSessionRef } from './session-id.js';
 import { SummaryScheduler } from './summary-scheduler.js';
 import type { TokenCounter } from './token-counter.js';
 import { outcomeOf, reportTurn, type ConversationEvents } from './turn-report.js';
-import type { MemorySnapshot, Reply, ReplyOptions, SessionRef, Turn } from './types.js';
+import type {
+  MemorySnapshot,
+  Reply,
+  ReplyOptions,
+  SessionRef,
+  Turn,
+  TurnContent,
+} from './types.js';
 import { cleanDisplayName, isBlank } from './untrusted-text.js';
 import { UserGate, type GatePass } from './user-gate.js';
 
@@ -35,6 +52,11 @@ export interface ConversationSettings {
   readonly maxPendingPerUser?: number;
   /** Turns a user may start per minute (`RATE_LIMIT_PER_MINUTE`); 0 or absent: no limit. */
   readonly ratePerMinute?: number;
+  /**
+   * Longest time a turn's `prepare` (downloads, transcription) may take, added to the lease so
+   * the user's next turn does not start meanwhile. Default 0: adapters without attachments.
+   */
+  readonly prepareTimeoutMs?: number;
 }
 
 /** How much longer than a turn's time budget its lease lives, so a crashed process cannot block. */
@@ -79,7 +101,7 @@ export class ConversationService {
       {
         maxPendingPerUser: settings.maxPendingPerUser,
         ratePerMinute: settings.ratePerMinute,
-        leaseTtlMs: settings.model.timeoutMs + LEASE_MARGIN_MS,
+        leaseTtlMs: settings.model.timeoutMs + (settings.prepareTimeoutMs ?? 0) + LEASE_MARGIN_MS,
       },
       this.log,
     );
@@ -103,13 +125,15 @@ export class ConversationService {
   async reply(turn: Turn, options: ReplyOptions = {}): Promise<Reply> {
     const started = performance.now();
     try {
-      const question = this.validate(turn);
+      this.validate(turn, !options.prepare);
       const signal = options.signal
         ? AbortSignal.any([options.signal, this.shutdown.signal])
         : this.shutdown.signal;
-      const reply = await this.gate.run(turn.session, signal, (pass) =>
-        this.respond(turn, question, pass, { ...options, signal }),
-      );
+      const reply = await this.gate.run(turn.session, signal, async (pass) => {
+        const content = options.prepare ? await options.prepare(signal) : turn;
+        if (options.prepare) this.validate({ ...content, session: turn.session }, true);
+        return this.respond(turn, content, pass, { ...options, signal });
+      });
       reportTurn(this.log, this.events, turn, started, 'answered', reply);
       return reply;
     } catch (error) {
@@ -178,41 +202,66 @@ export class ConversationService {
     }
   }
 
-  private validate(turn: Turn): string {
+  /**
+   * Refuses typed text over `maxInputChars` (a transcript is bounded by the audio's length) and,
+   * when `complete`, a turn with nothing in it.
+   */
+  private validate(turn: Turn, complete: boolean): void {
     assertSessionRef(turn.session);
     if (this.closing || this.shutdown.signal.aborted) throw new TurnAbortedError();
     const text = turn.text.trim();
-    if (isBlank(text)) throw new InputRejectedError('empty');
+    if (complete && isBlank(text) && !hasAttachments(turn)) throw new InputRejectedError('empty');
     const limit = this.deps.settings.maxInputChars;
-    if (text.length > limit) throw new InputRejectedError('too_long', text.length, limit);
-    return text;
+    if (!turn.fromVoice && text.length > limit) {
+      throw new InputRejectedError('too_long', text.length, limit);
+    }
   }
 
-  /** Prompt → model → one write of the turn; the gate's pass holds the memory and the lease. */
+  /**
+   * Prompt → model → one write of the turn; the gate's pass holds the memory and the lease. When
+   * the endpoint refuses the images, the text is asked again without them, and the person told.
+   */
   private async respond(
     turn: Turn,
-    question: string,
+    content: TurnContent,
     pass: GatePass,
     options: ReplyOptions & { signal: AbortSignal },
   ): Promise<Reply> {
-    const { tokens, settings } = this.deps;
-    const prompt = await buildPrompt({
-      systemPrompt: settings.systemPrompt,
-      summary: pass.memory.summary,
-      history: pass.memory.entries,
-      question,
-      authorName: cleanDisplayName(turn.authorName),
-      platform: turn.session.platform,
-      windowTokens: settings.windowTokens,
-      tokens,
-    });
-    const answer = await callModel(this.deps.chatModel, prompt, settings.model, {
-      ...options,
-      tokens,
-    });
+    const { settings } = this.deps;
+    const { session } = turn;
+    const tokens = withImageTokens(this.deps.tokens);
+    const text = isBlank(content.text) ? '' : content.text.trim();
+    const question = questionText(text, content.files);
+    const ask = async (images: TurnContent['images']) => {
+      const prompt = await buildPrompt({
+        systemPrompt: settings.systemPrompt,
+        summary: pass.memory.summary,
+        history: pass.memory.entries,
+        question,
+        images,
+        authorName: cleanDisplayName(turn.authorName),
+        platform: session.platform,
+        windowTokens: settings.windowTokens,
+        tokens,
+      });
+      return callModel(this.deps.chatModel, prompt, settings.model, { ...options, tokens });
+    };
+    let imagesSeen = true;
+    let answer: Awaited<ReturnType<typeof ask>>;
+    try {
+      answer = await ask(content.images);
+    } catch (error) {
+      if (!content.images?.length || !isImageRejection(error)) throw error;
+      this.log.warn({ err: error, session: session.id }, 'endpoint refused images; asking without');
+      if (!question) throw new AttachmentRejectedError(IMAGES_UNSEEN_ONLY, { cause: error });
+      imagesSeen = false;
+      answer = await ask(undefined);
+    }
     if (options.signal.aborted) throw new TurnAbortedError();
-    const notice = pass.degraded ? WITHOUT_MEMORY : undefined;
-    const remembered = await this.remember(turn.session, pass, question, answer.text);
+    const notices = [pass.degraded && WITHOUT_MEMORY, !imagesSeen && IMAGES_UNSEEN];
+    const notice = notices.filter(Boolean).join(' ') || undefined;
+    const stored = storedQuestion({ ...content, text }, imagesSeen);
+    const remembered = await this.remember(session, pass, stored, answer.text);
     return { text: answer.text, remembered, usage: answer.usage, notice };
   }
 

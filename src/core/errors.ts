@@ -38,6 +38,22 @@ export class InputRejectedError extends ConversationError {
   }
 }
 
+/**
+ * An attachment cannot be used as sent (too large, too long, not readable, not supported here):
+ * the turn is refused with a message that says why and names the limit. Nothing is stored.
+ */
+export class AttachmentRejectedError extends ConversationError {
+  readonly code = 'input_rejected';
+
+  constructor(
+    readonly userMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super('attachment rejected', options);
+    this.name = 'AttachmentRejectedError';
+  }
+}
+
 export type ModelFailureKind = 'timeout' | 'rate_limited' | 'unavailable' | 'rejected' | 'empty';
 
 /** The chat model gave no usable answer within the turn's time budget, retries included. */

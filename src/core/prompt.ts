@@ -1,13 +1,14 @@
 import {
-  HumanMessage,
   SystemMessage,
   mapStoredMessagesToChatMessages,
   trimMessages,
   type BaseMessage,
   type StoredMessage,
 } from '@langchain/core/messages';
+import { questionMessage } from './attachments.js';
 import type { StoredEntry } from './memory-port.js';
 import type { TokenCounter } from './token-counter.js';
+import type { TurnImage } from './types.js';
 
 export interface PromptInput {
   readonly systemPrompt: string;
@@ -16,6 +17,8 @@ export interface PromptInput {
   /** Stored recent messages, oldest first, with their token counts. */
   readonly history: readonly StoredEntry[];
   readonly question: string;
+  /** Sent with the question as content parts (`detail: low`); never part of the history. */
+  readonly images?: readonly TurnImage[];
   readonly authorName?: string;
   readonly platform: string;
   /** Budget of the verbatim history in the prompt (`MEMORY_WINDOW_TOKENS`). */
@@ -49,7 +52,11 @@ export async function buildPrompt(input: PromptInput): Promise<BaseMessage[]> {
   }
 
   const history = await trimHistory(input.history, input.windowTokens, input.tokens);
-  return [new SystemMessage(system.join('\n\n')), ...history, new HumanMessage(input.question)];
+  return [
+    new SystemMessage(system.join('\n\n')),
+    ...history,
+    questionMessage(input.question, input.images),
+  ];
 }
 
 /**

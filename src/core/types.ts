@@ -12,11 +12,45 @@ export interface SessionRef {
 }
 
 /** One message from a user, as an adapter hands it to the core. */
-export interface Turn {
+export interface Turn extends TurnContent {
   readonly session: SessionRef;
-  readonly text: string;
   /** Display name, told to the model so it can address the user; never part of a key. */
   readonly authorName?: string;
+}
+
+/** What a person said in one turn: text, and what an adapter read from their attachments. */
+export interface TurnContent {
+  /** What they wrote (or a caption), or the transcript of their voice message. */
+  readonly text: string;
+  /**
+   * Shown to the model as content parts of the question, never stored: memory keeps an
+   * `[image: name]` marker instead.
+   */
+  readonly images?: readonly TurnImage[];
+  /** Text files given to the model whole, fenced with their names; memory keeps their first lines. */
+  readonly files?: readonly TurnFile[];
+  /**
+   * The text is a voice message's transcript: bounded by the audio's length (`MAX_AUDIO_SECONDS`)
+   * rather than `MAX_INPUT_CHARS`, which counts what a person types.
+   */
+  readonly fromVoice?: boolean;
+}
+
+/** An image as the model receives it: bytes in a `data:` URL. */
+export interface TurnImage {
+  /** File name as sent (untrusted), for the memory marker. */
+  readonly name: string;
+  /** `image/jpeg`, `image/png`, `image/webp` or `image/gif`. */
+  readonly mime: string;
+  /** The bytes, base64-encoded. */
+  readonly data: string;
+}
+
+/** A text file read as UTF-8. */
+export interface TurnFile {
+  /** File name as sent (untrusted). */
+  readonly name: string;
+  readonly text: string;
 }
 
 /** Token usage of one model call, as reported by the endpoint or counted locally. */
@@ -50,4 +84,10 @@ export interface ReplyOptions {
   readonly onDelta?: (text: string) => void;
   /** Abandons the turn (nothing is written); used on shutdown. */
   readonly signal?: AbortSignal;
+  /**
+   * Completes the turn once it holds the user's gate (after the busy and rate-limit checks, so a
+   * flood costs no downloads): an adapter fetches attachments and transcribes voice here. What
+   * it returns replaces the turn's content; it may throw a `ConversationError` to refuse the turn.
+   */
+  readonly prepare?: (signal: AbortSignal) => Promise<TurnContent>;
 }
