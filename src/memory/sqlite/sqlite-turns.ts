@@ -1,0 +1,174 @@
+import {
+  RECENT_TURN_IDS,
+  type AppendOptions,
+  type AppendResult,
+  type Generations,
+  type MemoryPolicy,
+  type NewMessage,
+  type SessionMemory,
+  type SessionRef,
+  type TurnLease,
+} from '../../core/memory-port.js';
+import { roleOf } from '../stored-entry.js';
+import {
+  count,
+  row,
+  rows,
+  type HeadEntry,
+  type SessionRow,
+  type Statements,
+  type UserRow,
+} from './sqlite-statements.js';
+
+/**
+ * The two writes of a turn, as the Redis load and append scripts make them; each runs inside
+ * the store's write transaction, so it sees and leaves a consistent file.
+ */
+
+const STALE: AppendResult = { status: 'stale', totalTokens: 0, messageCount: 0, dropped: 0 };
+
+const NEW_SESSION: Omit<SessionRow, 'gen'> = {
+  forgottenAt: 0,
+  seq: 0,
+  summary: '',
+  summaryTokens: 0,
+  tokens: 0,
+  dropped: 0,
+  turnIds: '',
+};
+
+export function userOf(s: Statements, session: Pick<SessionRef, 'platform' | 'userId'>) {
+  return row<UserRow>(s.user, session.platform, session.userId);
+}
+
+/** The user's generation while its mark lives (a day after "forget all"); undefined after. */
+export function liveGeneration(user: UserRow | undefined, now: number): number | undefined {
+  return user && user.genExpiresAt > now ? user.gen : undefined;
+}
+
+/**
+ * Appends one turn unless its ID was written already or a forget since it was loaded wins;
+ * refreshes the session's sliding expiry, enforces the hard cap and frees the turn's lease.
+ */
+export function appendTurnRows(
+  s: Statements,
+  policy: MemoryPolicy,
+  now: number,
+  session: SessionRef,
+  expect: Generations,
+  messages: readonly NewMessage[],
+  options: AppendOptions,
+): AppendResult {
+  const user = userOf(s, session);
+  if (options.leaseOwner && user?.leaseOwner === options.leaseOwner) {
+    s.releaseLease.run(session.platform, session.userId, options.leaseOwner);
+  }
+  let state = row<SessionRow>(s.session, session.id, now);
+  const { turnId } = options;
+  if (turnId && state?.turnIds.split(' ').includes(turnId)) {
+    const messageCount = count(s.messageCount, session.id);
+    return {
+      status: 'written',
+      duplicate: true,
+      totalTokens: state.tokens,
+      messageCount,
+      dropped: 0,
+    };
+  }
+  if (isStale(state, user, expect, options.answeredAt ?? now, now)) return STALE;
+  if (!state) {
+    // Whatever expired under this ID is gone for good, as an expired Redis key is.
+    s.deleteSession.run(session.id);
+    state = { ...NEW_SESSION, gen: Math.max(expect.session, 0) };
+    s.insertSession.run(session.id, session.platform, session.userId, state.gen);
+  }
+  let { seq, tokens: total } = state;
+  for (const { tokens, message } of messages) {
+    seq += 1;
+    s.insertMessage.run(session.id, seq, tokens, roleOf(message), JSON.stringify(message));
+    total += tokens;
+  }
+  let length = count(s.messageCount, session.id);
+  // Hard cap: the oldest messages go, never the ones just written, and whole turns: after a drop
+  // the list starts on a person's message again (by the role kept with each entry).
+  const { maxTokens, maxMessages, ttlSeconds } = policy;
+  let dropped = 0;
+  if (total > maxTokens || length > maxMessages) {
+    let lastDropped = 0;
+    for (const entry of rows<HeadEntry>(s.head, session.id, length - messages.length)) {
+      const over = total > maxTokens || length > maxMessages;
+      if (!over && !(dropped > 0 && entry.role !== 'h')) break;
+      total -= entry.tokens;
+      length -= 1;
+      dropped += 1;
+      lastDropped = entry.id;
+    }
+    if (dropped > 0) s.deleteHead.run(session.id, lastDropped);
+  }
+  const turnIds = turnId ? recentTurnIds(state.turnIds, turnId) : state.turnIds;
+  const expiresAt = ttlSeconds > 0 ? now + ttlSeconds * 1000 : null;
+  s.saveAppend.run(seq, total, state.dropped + dropped, turnIds, expiresAt, session.id);
+  return { status: 'written', totalTokens: total, messageCount: length, dropped };
+}
+
+/**
+ * Takes the user's lease and counts the turn against the rate window, as the Redis load script
+ * does: a lease held by another turn refuses this one (not counted); a count past the limit
+ * refuses it and keeps no lease.
+ */
+export function takeLease(
+  s: Statements,
+  session: SessionRef,
+  user: UserRow | undefined,
+  lease: TurnLease,
+  now: number,
+): Pick<SessionMemory, 'lease' | 'rate'> {
+  const key = [session.platform, session.userId] as const;
+  const holder = user?.leaseOwner && user.leaseExpiresAt > now ? user.leaseOwner : undefined;
+  if (user && holder && holder !== lease.owner) {
+    return { lease: { held: false, retryAfterMs: user.leaseExpiresAt - now } };
+  }
+  if (!user) s.ensureUser.run(...key);
+  let rate: SessionMemory['rate'];
+  if (lease.rateWindowMs) {
+    const fresh = !user || user.rateResetAt <= now;
+    const resetAt = fresh ? now + lease.rateWindowMs : user.rateResetAt;
+    const counted = (fresh ? 0 : user.rateCount) + 1;
+    s.setRate.run(counted, resetAt, ...key);
+    rate = { count: counted, resetInMs: resetAt - now };
+    if (lease.rateLimit && counted > lease.rateLimit) {
+      s.setLease.run(null, 0, ...key);
+      return { rate };
+    }
+  }
+  s.setLease.run(lease.owner, now + lease.ttlMs, ...key);
+  return { lease: { held: true, retryAfterMs: 0 }, ...(rate ? { rate } : {}) };
+}
+
+/**
+ * Whether a forget since the turn was loaded wins over its write. With known generations, by
+ * generation; a turn answered while memory could not be read has none: then a forget after it
+ * was answered wins, by time.
+ */
+function isStale(
+  state: SessionRow | undefined,
+  user: UserRow | undefined,
+  expect: Generations,
+  answeredAt: number,
+  now: number,
+): boolean {
+  const userGeneration = liveGeneration(user, now);
+  if (expect.session >= 0) {
+    if (state && state.gen !== expect.session) return true;
+    return userGeneration !== undefined && userGeneration !== expect.user;
+  }
+  const userForgottenAt = user && userGeneration !== undefined ? user.forgottenAt : 0;
+  return (state?.forgottenAt ?? 0) > answeredAt || userForgottenAt > answeredAt;
+}
+
+/** The session's turn IDs with `turnId` added, the oldest beyond {@link RECENT_TURN_IDS} gone. */
+function recentTurnIds(turnIds: string, turnId: string): string {
+  const ids = turnIds === '' ? [] : turnIds.split(' ');
+  ids.push(turnId);
+  return ids.slice(-RECENT_TURN_IDS).join(' ');
+}
