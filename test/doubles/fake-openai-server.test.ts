@@ -499,3 +499,20 @@ describe('FakeOpenAIServer.close', () => {
     await server.close(); // a second close is harmless
   });
 });
+
+describe('fake OpenAI server keep-alive', () => {
+  it('announces 1 s by default and keepAliveTimeoutMs when given, so benchmarks can keep connections', async () => {
+    const announced = async (options: { keepAliveTimeoutMs?: number }) => {
+      const server = await startFakeOpenAIServer(options);
+      try {
+        const response = await fetch(`${server.baseURL}/models`);
+        await response.text();
+        return response.headers.get('keep-alive');
+      } finally {
+        await server.close();
+      }
+    };
+    expect(await announced({})).toBe('timeout=1');
+    expect(await announced({ keepAliveTimeoutMs: 60_000 })).toBe('timeout=60');
+  });
+});

@@ -261,9 +261,12 @@ function sendJson(
  * Routes: `POST /v1/chat/completions` (also `/chat/completions`), `GET /v1/models` (also
  * `/models`); anything else is a 404 in OpenAI's error shape, and a body that is not a JSON chat
  * completion request is a 400 in that shape. `options.handler` defaults to the echo handler.
+ * `options.keepAliveTimeoutMs` (default 1000: idle sockets go away soon) is how long an idle
+ * connection stays open; HTTP clients (undici, Node's agent) stop reusing a connection whose
+ * server announces 1 s or less, so a benchmark of many requests passes a longer one.
  */
 export async function startFakeOpenAIServer(
-  options: { handler?: FakeHandler; host?: string } = {},
+  options: { handler?: FakeHandler; host?: string; keepAliveTimeoutMs?: number } = {},
 ): Promise<FakeOpenAIServer> {
   const host = options.host ?? '127.0.0.1';
   const initialHandler = options.handler ?? defaultHandler;
@@ -284,7 +287,7 @@ export async function startFakeOpenAIServer(
     });
   });
   // Idle client sockets go away soon; close() destroys the rest anyway.
-  server.keepAliveTimeout = 1_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 1_000;
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';

@@ -743,3 +743,20 @@ describe('formatMessageText', () => {
     });
   });
 });
+
+describe('fake Telegram server keep-alive', () => {
+  it('announces 1 s by default and keepAliveTimeoutMs when given, so benchmarks can keep connections', async () => {
+    const announced = async (options: FakeTelegramServerOptions) => {
+      const server = await startFakeTelegramServer(options);
+      try {
+        const response = await fetch(`${server.apiRoot}/bot${server.token}/getMe`);
+        await response.text();
+        return response.headers.get('keep-alive');
+      } finally {
+        await server.close();
+      }
+    };
+    expect(await announced({})).toBe('timeout=1');
+    expect(await announced({ keepAliveTimeoutMs: 60_000 })).toBe('timeout=60');
+  });
+});

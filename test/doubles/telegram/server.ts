@@ -64,6 +64,8 @@ export async function startFakeTelegramServer(
     methods: apiMethods(state, poll),
     isClosing: () => closing,
   });
+  if (options.keepAliveTimeoutMs !== undefined)
+    server.keepAliveTimeout = options.keepAliveTimeoutMs;
   const port = await listenOnFreePort(server, host);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const { calls, sent } = state;

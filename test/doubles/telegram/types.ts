@@ -113,6 +113,12 @@ export interface FakeTelegramServerOptions {
   firstUpdateId?: number;
   /** Default 127.0.0.1: loopback only, no firewall prompt, no IPv6 surprises. */
   host?: string;
+  /**
+   * How long an idle connection stays open (default 1000 ms: idle sockets go away soon). HTTP
+   * clients (Node's agent under grammY) stop reusing a connection whose server announces 1 s or
+   * less, so a benchmark of many calls passes a longer one.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface FakeTelegramServer {
