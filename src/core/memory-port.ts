@@ -1,8 +1,12 @@
 import type { StoredMessage } from '@langchain/core/messages';
+import type { Fact, FactChanges, FactsApplied } from './facts.js';
 import type { SessionRef } from './types.js';
 
 /** Stores validate every session they are handed with the core's check. */
 export { assertSessionRef } from './session-id.js';
+/** Stores apply the privacy rule of facts with the core's scope function. */
+export { DEFAULT_MAX_FACTS, assertFactId, factScope, factVisibleIn } from './facts.js';
+export type { Fact, FactChanges, FactsApplied, NewFact } from './facts.js';
 export type { SessionRef };
 
 /**
@@ -12,6 +16,7 @@ export type { SessionRef };
  * Per session it keeps the recent messages verbatim (LangChain stored-message JSON, each with its
  * token count and a sequence ID) and metadata: the running summary, the token total of the list,
  * and a generation that `forget` bumps so a reply in flight cannot write its turn back.
+ * Per person (and platform) it keeps long-term facts, under the same hash tag as the sessions.
  */
 export interface MemoryStore {
   /**
@@ -23,6 +28,9 @@ export interface MemoryStore {
    * given): when another turn holds the lease (`lease.held` false, the turn is not counted), or
    * when the count after this turn exceeds `lease.rateLimit` (then no lease is taken or kept and
    * `lease` is absent; `rate` says when the window ends).
+   *
+   * The person's facts come in the same round trip, only those the privacy rule allows in this
+   * session ({@link factVisibleIn}); a refused turn reads none.
    */
   load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory>;
   /**
@@ -44,10 +52,28 @@ export interface MemoryStore {
    * still at the head of the list and the generations are unchanged. False means nothing changed.
    */
   commitSummary(session: SessionRef, fold: SummaryFold): Promise<boolean>;
-  /** Removes the session's memory; turns in flight for it are not written afterwards. */
+  /**
+   * Removes the session's memory and the facts learned in it; turns in flight for it are not
+   * written afterwards.
+   */
   forget(session: SessionRef): Promise<void>;
-  /** Removes every session of the user on that platform; returns how many there were. */
+  /**
+   * Removes every session and every fact of the user on that platform; returns how many sessions
+   * there were. The person's choice about fact learning stays.
+   */
   forgetUser(platform: string, userId: string): Promise<number>;
+  /**
+   * Adds, updates, deletes and confirms facts of the session's person atomically (one round
+   * trip). Updates, deletes and confirmations touch only facts visible in `session`; added and
+   * updated facts count as learned in `session`. Past the stored cap (`maxFacts`) the least
+   * recently confirmed go. Refreshes the facts' sliding TTL.
+   */
+  applyFacts(session: SessionRef, changes: FactChanges): Promise<FactsApplied>;
+  /**
+   * Stops (false) or resumes (true, the default) fact learning for the person on that platform.
+   * Kept without expiry and through `forgetUser`: a person who said no stays asked.
+   */
+  setFactLearning(platform: string, userId: string, enabled: boolean): Promise<void>;
   /** Resolves when the store can serve requests (e.g. scripts loaded); safe to call twice. */
   init(): Promise<void>;
   close(): Promise<void>;
@@ -130,6 +156,10 @@ export interface SessionMemory {
   readonly lease?: { readonly held: boolean; readonly retryAfterMs: number };
   /** With a rate window: turns counted in the current window, and ms until it ends. */
   readonly rate?: { readonly count: number; readonly resetInMs: number };
+  /** The person's facts allowed in this session, in no particular order. */
+  readonly facts: readonly Fact[];
+  /** False when the person turned fact learning off (`/remember off`). */
+  readonly factLearning: boolean;
 }
 
 export interface NewMessage {
@@ -174,6 +204,8 @@ export interface MemoryPolicy {
    */
   readonly maxTokens: number;
   readonly maxMessages: number;
+  /** Facts kept per person per platform (`FACTS_MAX_STORED`). Default {@link DEFAULT_MAX_FACTS}. */
+  readonly maxFacts?: number;
 }
 
 /**
@@ -187,5 +219,14 @@ export function hardCapFor(windowTokens: number): Pick<MemoryPolicy, 'maxTokens'
 }
 
 export function emptyMemory(generations: Generations): SessionMemory {
-  return { summary: '', summaryTokens: 0, entries: [], totalTokens: 0, generations, dropped: 0 };
+  return {
+    summary: '',
+    summaryTokens: 0,
+    entries: [],
+    totalTokens: 0,
+    generations,
+    dropped: 0,
+    facts: [],
+    factLearning: true,
+  };
 }

@@ -2,6 +2,8 @@ import type { SessionRef } from '../core/memory-port.js';
 import type {
   AppendOptions,
   AppendResult,
+  FactChanges,
+  FactsApplied,
   Generations,
   MemoryStore,
   NewMessage,
@@ -163,6 +165,18 @@ export class BufferedMemoryStore implements MemoryStore {
       (turn) => turn.session.platform !== platform || turn.session.userId !== userId,
     );
     return this.inner.forgetUser(platform, userId);
+  }
+
+  /**
+   * Not buffered: a fact change either lands or fails (an extraction runs again with the next
+   * fold, a command says that memory is unreachable).
+   */
+  applyFacts(session: SessionRef, changes: FactChanges): Promise<FactsApplied> {
+    return this.inner.applyFacts(session, changes);
+  }
+
+  setFactLearning(platform: string, userId: string, enabled: boolean): Promise<void> {
+    return this.inner.setFactLearning(platform, userId, enabled);
   }
 
   /**

@@ -84,7 +84,11 @@ export function appendMessages(
   return dropped;
 }
 
-export function memoryOf(state: SessionState, generations: Generations): SessionMemory {
+/** The session's part of a load; the store adds the person's facts. */
+export function memoryOf(
+  state: SessionState,
+  generations: Generations,
+): Omit<SessionMemory, 'facts' | 'factLearning'> {
   return {
     summary: state.summary,
     summaryTokens: state.summaryTokens,

@@ -3,6 +3,8 @@ import {
   emptyMemory,
   type AppendOptions,
   type AppendResult,
+  type FactChanges,
+  type FactsApplied,
   type Generations,
   type MemoryPolicy,
   type MemoryStore,
@@ -22,6 +24,7 @@ import {
   written,
   type SessionState,
 } from './in-memory-session.js';
+import { InMemoryFacts, NOTHING_APPLIED } from './in-memory-facts.js';
 
 interface UserState {
   /** Session ID → expiry time, like the Redis sorted set. */
@@ -52,11 +55,13 @@ export interface InMemoryStoreOptions extends MemoryPolicy {
 export class InMemoryMemoryStore implements MemoryStore {
   private readonly sessions = new Map<string, SessionState>();
   private readonly users = new Map<string, UserState>();
+  private readonly facts: InMemoryFacts;
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: InMemoryStoreOptions) {
     this.now = options.now ?? Date.now;
+    this.facts = new InMemoryFacts(this.now, options);
     this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
     this.sweeper.unref();
   }
@@ -70,8 +75,11 @@ export class InMemoryMemoryStore implements MemoryStore {
     const state = this.liveSession(session.id);
     // A refused turn (busy, or over the rate limit: no lease then) reads nothing.
     const refused = lease && turn.lease?.held !== true;
-    if (!state || refused) return { ...emptyMemory(generations), ...turn };
-    return { ...memoryOf(state, generations), ...turn };
+    const factLearning = this.facts.learning(session);
+    if (refused) return { ...emptyMemory(generations), factLearning, ...turn };
+    const facts = this.facts.visible(session);
+    const memory = state ? memoryOf(state, generations) : emptyMemory(generations);
+    return { ...memory, facts, factLearning, ...turn };
   }
 
   /** The lease and the rate count, as the Redis load script takes them. */
@@ -140,6 +148,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     const index = user ?? this.newUser(session);
     for (const [id, expiresAt] of index.sessions) if (expiresAt <= now) index.sessions.delete(id);
     index.sessions.set(session.id, state.expiresAt);
+    this.facts.touch(session);
     return written(state, dropped);
   }
 
@@ -172,6 +181,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     mark.forgottenAt = this.now();
     this.sessions.set(session.id, mark);
     this.liveUser(session)?.sessions.delete(session.id);
+    this.facts.forgetSession(session);
   }
 
   async forgetUser(platform: string, userId: string): Promise<number> {
@@ -188,7 +198,28 @@ export class InMemoryMemoryStore implements MemoryStore {
     user.generation += 1;
     user.generationExpiresAt = now + FORGET_MARK_SECONDS * 1000;
     user.forgottenAt = now;
+    this.facts.forgetUser(probe);
     return live;
+  }
+
+  async applyFacts(session: SessionRef, changes: FactChanges): Promise<FactsApplied> {
+    assertSessionRef(session);
+    if (changes.expect) {
+      // As a turn's write: a forget since the extraction loaded the session wins.
+      const state = this.liveSession(session.id);
+      const user = this.liveUser(session);
+      const userForgot =
+        user && user.generationExpiresAt > this.now() && user.generation !== changes.expect.user;
+      if ((state && state.generation !== changes.expect.session) || userForgot) {
+        return { status: 'stale', ...NOTHING_APPLIED };
+      }
+    }
+    return this.facts.apply(session, changes);
+  }
+
+  async setFactLearning(platform: string, userId: string, enabled: boolean): Promise<void> {
+    assertSessionRef({ platform, userId, id: `${platform}:u${userId}` });
+    this.facts.setLearning({ platform, userId }, enabled);
   }
 
   async close(): Promise<void> {
@@ -203,6 +234,7 @@ export class InMemoryMemoryStore implements MemoryStore {
   /** Drops everything expired. Runs on a timer; public so tests need not wait for it. */
   sweep(): void {
     const now = this.now();
+    this.facts.sweep();
     for (const [id, state] of this.sessions) if (state.expiresAt <= now) this.sessions.delete(id);
     for (const [key, user] of this.users) {
       for (const [id, expiresAt] of user.sessions) if (expiresAt <= now) user.sessions.delete(id);

@@ -13,6 +13,10 @@ import type { SessionRef } from '../core/memory-port.js';
  *   <prefix>:{<platform>:<user>}:gen                hash: user generation and when, by forgetting all
  *   <prefix>:{<platform>:<user>}:lease              the user's turn in flight (owner token, short TTL)
  *   <prefix>:{<platform>:<user>}:rate               the user's turns in the rate window
+ *   <prefix>:{<platform>:<user>}:facts              hash: fact ID → {"id","text","t","s","p","a","c"}
+ *                                                   (tokens, session, privacy scope, learned, confirmed)
+ *   <prefix>:{<platform>:<user>}:prefs              hash: facts = off when the person stopped learning
+ *                                                   (no expiry: their choice outlives their memory)
  */
 export interface SessionKeys {
   readonly meta: string;
@@ -23,6 +27,10 @@ export interface SessionKeys {
   readonly lease: string;
   /** The user's turn counter for the rate limit, expiring with its window. */
   readonly rate: string;
+  /** The person's facts, with the sliding TTL of their sessions. */
+  readonly facts: string;
+  /** The person's choices (fact learning off). */
+  readonly prefs: string;
 }
 
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -48,5 +56,7 @@ export function sessionKeys(prefix: string, session: SessionRef): SessionKeys {
     userGeneration: `${base}:gen`,
     lease: `${base}:lease`,
     rate: `${base}:rate`,
+    facts: `${base}:facts`,
+    prefs: `${base}:prefs`,
   };
 }

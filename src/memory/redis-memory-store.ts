@@ -1,9 +1,13 @@
 import type { Cluster, Redis } from 'ioredis';
 import {
+  DEFAULT_MAX_FACTS,
   FORGET_MARK_SECONDS,
   RECENT_TURN_IDS,
+  factScope,
   type AppendOptions,
   type AppendResult,
+  type FactChanges,
+  type FactsApplied,
   type Generations,
   type MemoryPolicy,
   type MemoryStore,
@@ -16,6 +20,7 @@ import {
   type SessionRef,
 } from '../core/memory-port.js';
 import { assertKeyPrefix, sessionKeys, userKeyBase } from './redis-keys.js';
+import { encodeChanges, factsApplied, parseFact } from './redis-facts.js';
 import { defineScripts, loadScripts, type ScriptCommands } from './redis-scripts.js';
 import { parseEntry, roleOf } from './stored-entry.js';
 
@@ -51,12 +56,25 @@ export class RedisMemoryStore implements MemoryStore {
       keys.userGeneration,
       keys.lease,
       keys.rate,
+      keys.facts,
+      keys.prefs,
       lease?.owner ?? '',
       lease?.ttlMs ?? 0,
       lease?.rateWindowMs ?? 0,
       lease?.rateLimit ?? 0,
+      factScope(session.id),
     );
-    const [meta, messageList, userGeneration, leaseState, leaseWait, rate, rateWait] = reply as [
+    const [
+      meta,
+      messageList,
+      userGeneration,
+      leaseState,
+      leaseWait,
+      rate,
+      rateWait,
+      facts,
+      learning,
+    ] = reply as [
       (string | null)[],
       string[],
       string | null,
@@ -64,6 +82,8 @@ export class RedisMemoryStore implements MemoryStore {
       number,
       number,
       number,
+      string[],
+      string | null,
     ];
     const [summary, summaryTokens, tokens, generation, dropped] = meta;
     return {
@@ -82,6 +102,8 @@ export class RedisMemoryStore implements MemoryStore {
         lease?.rateWindowMs && leaseState >= 1
           ? { count: rate, resetInMs: Math.max(0, rateWait) }
           : undefined,
+      facts: facts.map(parseFact),
+      factLearning: learning !== 'off',
     };
   }
 
@@ -99,6 +121,7 @@ export class RedisMemoryStore implements MemoryStore {
       keys.index,
       keys.userGeneration,
       keys.lease,
+      keys.facts,
       expect.session,
       expect.user,
       this.options.ttlSeconds,
@@ -151,6 +174,7 @@ export class RedisMemoryStore implements MemoryStore {
       keys.meta,
       keys.messages,
       keys.index,
+      keys.facts,
       session.id,
       FORGET_MARK_SECONDS,
     );
@@ -162,10 +186,36 @@ export class RedisMemoryStore implements MemoryStore {
     const live = await this.commands.chatmemForgetUser(
       keys.index,
       keys.userGeneration,
+      keys.facts,
       userKeyBase(this.options.keyPrefix, platform, userId),
       FORGET_MARK_SECONDS,
     );
     return Number(live);
+  }
+
+  async applyFacts(session: SessionRef, changes: FactChanges): Promise<FactsApplied> {
+    const keys = this.keysOf(session);
+    const reply = await this.commands.chatmemApplyFacts(
+      keys.facts,
+      keys.meta,
+      keys.userGeneration,
+      changes.expect ? 1 : 0,
+      changes.expect?.session ?? 0,
+      changes.expect?.user ?? 0,
+      session.id,
+      factScope(session.id),
+      changes.at,
+      this.options.ttlSeconds,
+      this.options.maxFacts ?? DEFAULT_MAX_FACTS,
+      encodeChanges(changes),
+    );
+    return factsApplied(reply as number[]);
+  }
+
+  async setFactLearning(platform: string, userId: string, enabled: boolean): Promise<void> {
+    const { prefs } = this.keysOf({ platform, userId, id: `${platform}:u${userId}` });
+    if (enabled) await this.redis.hdel(prefs, 'facts');
+    else await this.redis.hset(prefs, 'facts', 'off');
   }
 
   async close(): Promise<void> {

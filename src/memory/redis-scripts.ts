@@ -11,15 +11,17 @@ export interface ScriptCommands {
   chatmemCommitSummary(...args: (string | number)[]): Promise<Reply>;
   chatmemForgetSession(...args: (string | number)[]): Promise<Reply>;
   chatmemForgetUser(...args: (string | number)[]): Promise<Reply>;
+  chatmemApplyFacts(...args: (string | number)[]): Promise<Reply>;
 }
 
 const SCRIPTS = {
-  chatmemLoad: { file: 'load.lua', keys: 5 },
+  chatmemLoad: { file: 'load.lua', keys: 7 },
   chatmemReleaseLease: { file: 'release-lease.lua', keys: 1 },
-  chatmemAppend: { file: 'append-turn.lua', keys: 5 },
+  chatmemAppend: { file: 'append-turn.lua', keys: 6 },
   chatmemCommitSummary: { file: 'commit-summary.lua', keys: 3 },
-  chatmemForgetSession: { file: 'forget-session.lua', keys: 3 },
-  chatmemForgetUser: { file: 'forget-user.lua', keys: 2 },
+  chatmemForgetSession: { file: 'forget-session.lua', keys: 4 },
+  chatmemForgetUser: { file: 'forget-user.lua', keys: 3 },
+  chatmemApplyFacts: { file: 'apply-facts.lua', keys: 3 },
 } as const satisfies Record<keyof ScriptCommands, { file: string; keys: number }>;
 
 function readScript(file: string): string {

@@ -16,6 +16,7 @@ import {
   type StoreFactory,
   type StoreHarness,
 } from './contract-fixtures.js';
+import { factsContract } from './memory-store-contract-facts.js';
 import { refusalContract, writeContract } from './memory-store-contract-turns.js';
 
 export { reorderedTurn, texts, turn } from './contract-fixtures.js';
@@ -231,5 +232,6 @@ export function memoryStoreContract(name: string, factory: StoreFactory): void {
     const ctx: ContractContext = { store: () => store, open, advance };
     writeContract(ctx);
     refusalContract(ctx);
+    factsContract(ctx);
   });
 }

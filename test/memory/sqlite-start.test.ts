@@ -9,6 +9,9 @@ import { APPLICATION_ID, MIGRATIONS } from '../../src/memory/sqlite/sqlite-schem
 import { alice, texts, turn } from './contract-fixtures.js';
 import { POLICY, bytesOf, garbage, initAsNobody, readOnly, remove } from './sqlite-files.js';
 
+/** The schema version of this release; the upgrade tests add one after it. */
+const LATEST = MIGRATIONS.at(-1)!.version;
+
 const root = mkdtempSync(join(tmpdir(), 'chatmem-sqlite-start-'));
 // Readable by the unprivileged user the read-only cases run as.
 chmodSync(root, 0o755);
@@ -104,13 +107,16 @@ describe('SqliteMemoryStore: the file', () => {
 
     const next = [
       ...MIGRATIONS,
-      { version: 2, sql: 'CREATE TABLE upgraded (x INTEGER); INSERT INTO upgraded VALUES (42);' },
+      {
+        version: LATEST + 1,
+        sql: 'CREATE TABLE upgraded (x INTEGER); INSERT INTO upgraded VALUES (42);',
+      },
     ];
     const upgraded = open(path, { migrations: next });
     await upgraded.init();
     expect(texts((await upgraded.load(alice)).entries)).toEqual(['kept', 'x']);
     await upgraded.close();
-    expect(pragma(path, 'user_version')).toBe(2);
+    expect(pragma(path, 'user_version')).toBe(LATEST + 1);
     const db = new DatabaseSync(path, { readOnly: true });
     expect(db.prepare('SELECT x FROM upgraded').get()).toEqual({ x: 42 });
     db.close();
@@ -122,10 +128,13 @@ describe('SqliteMemoryStore: the file', () => {
     await old.init();
     await old.close();
     const before = bytesOf(path);
-    const broken = [...MIGRATIONS, { version: 2, sql: 'CREATE TABLE t (x); NOT SQL AT ALL;' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: LATEST + 1, sql: 'CREATE TABLE t (x); NOT SQL AT ALL;' },
+    ];
     const error = await startError(open(path, { migrations: broken }));
     expect(error.message).toContain(path);
-    expect(pragma(path, 'user_version')).toBe(1);
+    expect(pragma(path, 'user_version')).toBe(LATEST);
     expect(bytesOf(path)).toEqual(before);
   });
 
@@ -144,7 +153,7 @@ describe('SqliteMemoryStore: the file', () => {
     expect(error.location).toBe(path);
     expect(error.message).toBe(
       `SQLite memory at ${path} was written by a newer release of chatmem-bot (schema version ` +
-        '99; this release knows up to 1). It was not changed: run the newer release, or set ' +
+        `99; this release knows up to ${LATEST}). It was not changed: run the newer release, or set ` +
         'SQLITE_PATH to another file',
     );
     expect(bytesOf(path)).toEqual(before);

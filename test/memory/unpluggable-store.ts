@@ -56,6 +56,8 @@ export function unpluggable(inner: MemoryStore): Unpluggable {
     commitSummary: guard((s, f) => inner.commitSummary(s, f)),
     forget: guard((s) => inner.forget(s)),
     forgetUser: guard((p, u) => inner.forgetUser(p, u)),
+    applyFacts: guard((s, c) => inner.applyFacts(s, c)),
+    setFactLearning: guard((p, u, e) => inner.setFactLearning(p, u, e)),
   };
   return {
     store,

@@ -1,7 +1,7 @@
 -- Appends one turn atomically, unless this turn ID was already written; refreshes the sliding TTL
 -- of every key of the session, enforces the hard cap and frees the user's lease.
 -- KEYS[1] meta, KEYS[2] messages, KEYS[3] user's session index, KEYS[4] user generation hash,
--- KEYS[5] user lease
+-- KEYS[5] user lease, KEYS[6] the person's facts hash (its TTL slides with every turn)
 -- ARGV[1] expected session generation (-1: unknown, the turn was answered without memory),
 -- ARGV[2] expected user generation, ARGV[3] TTL seconds (0 = none), ARGV[4] session ID,
 -- ARGV[5] max tokens, ARGV[6] max messages, ARGV[7] when the turn was answered (ms),
@@ -91,10 +91,12 @@ if ttl > 0 then
   redis.call('EXPIRE', msgs, ttl)
   -- Every session's expiry is at most now + ttl, so this is the index's latest expiry too.
   redis.call('EXPIRE', index, ttl)
+  redis.call('EXPIRE', KEYS[6], ttl)
 else
   redis.call('ZADD', index, '+inf', ARGV[4])
   redis.call('PERSIST', meta)
   redis.call('PERSIST', msgs)
   redis.call('PERSIST', index)
+  redis.call('PERSIST', KEYS[6])
 end
 return { 1, total, length, dropped }

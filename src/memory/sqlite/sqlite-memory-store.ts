@@ -5,6 +5,8 @@ import {
   emptyMemory,
   type AppendOptions,
   type AppendResult,
+  type FactChanges,
+  type FactsApplied,
   type Generations,
   type MemoryPolicy,
   type MemoryStore,
@@ -16,6 +18,15 @@ import {
   assertTurnId,
   type SessionRef,
 } from '../../core/memory-port.js';
+import {
+  applyFactRows,
+  factLearning,
+  prepareFactStatements,
+  setLearning,
+  touchFacts,
+  visibleFacts,
+  type FactStatements,
+} from './sqlite-facts.js';
 import { openDatabase } from './sqlite-open.js';
 import type { Migration } from './sqlite-schema.js';
 import {
@@ -70,6 +81,7 @@ const SWEEP_BATCHES = 20;
 export class SqliteMemoryStore implements MemoryStore {
   private db: DatabaseSync | undefined;
   private statements: Statements | undefined;
+  private factStatements: FactStatements | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
@@ -95,6 +107,7 @@ export class SqliteMemoryStore implements MemoryStore {
       migrations: this.options.migrations,
     });
     this.statements = prepareStatements(db);
+    this.factStatements = prepareFactStatements(db);
     this.db = db;
     this.sweeper = setInterval(() => this.sweepQuietly(), this.options.sweepIntervalMs ?? 60_000);
     this.sweeper.unref();
@@ -104,6 +117,7 @@ export class SqliteMemoryStore implements MemoryStore {
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     this.statements = undefined;
+    this.factStatements = undefined;
     this.db?.close();
     this.db = undefined;
   }
@@ -127,10 +141,13 @@ export class SqliteMemoryStore implements MemoryStore {
       const turn = lease ? takeLease(s, session, user, lease, now) : {};
       const state = row<SessionRow>(s.session, session.id, now);
       const generations = { session: state?.gen ?? 0, user: liveGeneration(user, now) ?? 0 };
+      const learning = { factLearning: factLearning(this.f, session) };
       // A refused turn (busy, or over the rate limit: no lease then) reads nothing.
-      if (!state || (lease && turn.lease?.held !== true)) {
-        return { ...emptyMemory(generations), ...turn };
+      if (lease && turn.lease?.held !== true) {
+        return { ...emptyMemory(generations), ...learning, ...turn };
       }
+      const facts = visibleFacts(this.f, session, now);
+      if (!state) return { ...emptyMemory(generations), facts, ...learning, ...turn };
       const entries = rows<MessageRow>(s.messages, session.id).map((m) => ({
         id: m.id,
         tokens: m.tokens,
@@ -143,6 +160,8 @@ export class SqliteMemoryStore implements MemoryStore {
         totalTokens: state.tokens,
         generations,
         dropped: state.dropped,
+        facts,
+        ...learning,
         ...turn,
       };
     };
@@ -158,9 +177,14 @@ export class SqliteMemoryStore implements MemoryStore {
     assertSessionRef(session);
     assertTurnId(options.turnId);
     const now = this.now();
-    return this.write(() =>
-      appendTurnRows(this.s, this.options, now, session, expect, messages, options),
-    );
+    return this.write(() => {
+      const written = appendTurnRows(this.s, this.options, now, session, expect, messages, options);
+      const { ttlSeconds } = this.options;
+      if (written.status === 'written') {
+        touchFacts(this.f, session, ttlSeconds > 0 ? now + ttlSeconds * 1000 : null);
+      }
+      return written;
+    });
   }
 
   async releaseLease(session: SessionRef, owner: string): Promise<void> {
@@ -197,6 +221,7 @@ export class SqliteMemoryStore implements MemoryStore {
       s.deleteMessages.run(session.id);
       const until = now + FORGET_MARK_SECONDS * 1000;
       s.markForgotten.run(session.id, session.platform, session.userId, gen, now, until);
+      this.f.forgetSession.run(session.platform, session.userId, session.id);
     });
   }
 
@@ -208,8 +233,20 @@ export class SqliteMemoryStore implements MemoryStore {
       const live = count(s.liveIndexed, platform, userId, now);
       s.deleteIndexed.run(platform, userId);
       s.bumpUserGeneration.run(platform, userId, now + FORGET_MARK_SECONDS * 1000, now);
+      this.f.forgetUser.run(platform, userId);
       return live;
     });
+  }
+
+  async applyFacts(session: SessionRef, changes: FactChanges): Promise<FactsApplied> {
+    assertSessionRef(session);
+    const now = this.now();
+    return this.write(() => applyFactRows(this.s, this.f, this.options, now, session, changes));
+  }
+
+  async setFactLearning(platform: string, userId: string, enabled: boolean): Promise<void> {
+    assertSessionRef({ platform, userId, id: `${platform}:u${userId}` });
+    this.write(() => setLearning(this.f, { platform, userId }, enabled));
   }
 
   /**
@@ -227,6 +264,7 @@ export class SqliteMemoryStore implements MemoryStore {
       if (changes < SWEEP_BATCH) break;
     }
     s.sweepUsers.run(now);
+    this.f.sweep.run(now);
     return deleted;
   }
 
@@ -239,12 +277,19 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   private get s(): Statements {
-    if (!this.statements) {
-      throw new Error(
-        `SQLite memory at ${this.options.path} is not open (init() not called, or closed)`,
-      );
-    }
+    if (!this.statements) throw this.notOpen();
     return this.statements;
+  }
+
+  private get f(): FactStatements {
+    if (!this.factStatements) throw this.notOpen();
+    return this.factStatements;
+  }
+
+  private notOpen(): Error {
+    return new Error(
+      `SQLite memory at ${this.options.path} is not open (init() not called, or closed)`,
+    );
   }
 
   /** One read transaction: every row read is of the same moment, whatever other processes do. */

@@ -19,6 +19,9 @@ import type { DatabaseSync } from 'node:sqlite';
  *              the turn lease and the rate window.
  *   store_info `created_at`, `opened_at`: written at every start, which proves the file takes
  *              writes before the first turn does.
+ *   facts      (version 2) the person's long-term facts: text, tokens, the session learned in and
+ *              its privacy scope, learned and confirmed times, and the person's sliding expiry.
+ *   fact_prefs (version 2) people who turned fact learning off; no expiry.
  */
 
 /** `PRAGMA application_id` of our files: "cmem". Another program's database is never touched. */
@@ -72,6 +75,31 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (platform, user_id)
       ) WITHOUT ROWID;
       CREATE TABLE store_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE facts (
+        platform     TEXT NOT NULL,
+        user_id      TEXT NOT NULL,
+        id           TEXT NOT NULL,
+        text         TEXT NOT NULL,
+        tokens       INTEGER NOT NULL,
+        session_id   TEXT NOT NULL,
+        scope        TEXT NOT NULL,
+        learned_at   INTEGER NOT NULL,
+        confirmed_at INTEGER NOT NULL,
+        expires_at   INTEGER,
+        PRIMARY KEY (platform, user_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX facts_by_expiry ON facts (expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE fact_prefs (
+        platform     TEXT NOT NULL,
+        user_id      TEXT NOT NULL,
+        learning_off INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (platform, user_id)
+      ) WITHOUT ROWID;
     `,
   },
 ];
