@@ -12,6 +12,8 @@ export interface RouteDeps {
   readonly telegram?: TelegramPlatform;
   readonly discord?: DiscordPlatform;
   readonly redis?: Redis | Cluster;
+  /** Whether a store without Redis answers (the SQLite file); absent: kept in process. */
+  readonly memoryCheck?: () => boolean | Promise<boolean>;
   readonly metrics: Metrics;
 }
 
@@ -42,14 +44,35 @@ async function redisReachable(redis: Redis | Cluster): Promise<boolean> {
   }
 }
 
-export function routes({ config, telegram, discord, redis, metrics }: RouteDeps): HttpRoutes {
+async function memoryState(
+  redis: RouteDeps['redis'],
+  memoryCheck: RouteDeps['memoryCheck'],
+): Promise<'ok' | 'down' | 'embedded'> {
+  if (redis) return (await redisReachable(redis)) ? 'ok' : 'down';
+  if (!memoryCheck) return 'embedded';
+  try {
+    return (await memoryCheck()) ? 'ok' : 'down';
+  } catch {
+    return 'down';
+  }
+}
+
+export function routes({
+  config,
+  telegram,
+  discord,
+  redis,
+  memoryCheck,
+  metrics,
+}: RouteDeps): HttpRoutes {
   const table: Record<string, HttpRoutes[string]> = {
     // Alive: the process answers. Restart it when this fails.
     'GET /healthz': () => ({ status: 200, body: 'ok\n' }),
-    // Ready: Redis answers and every enabled platform is connected. Route traffic only then.
+    // Ready: memory answers (Redis, or the SQLite file) and every enabled platform is
+    // connected. Route traffic only then.
     'GET /readyz': async () => {
       const checks: Record<string, 'ok' | 'down' | 'embedded'> = {
-        memory: redis ? ((await redisReachable(redis)) ? 'ok' : 'down') : 'embedded',
+        memory: await memoryState(redis, memoryCheck),
       };
       if (telegram) checks.telegram = telegram.connected ? 'ok' : 'down';
       if (discord) checks.discord = discord.connected ? 'ok' : 'down';

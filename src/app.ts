@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -10,8 +11,10 @@ import { createChatModel } from './llm/chat-model.js';
 import { BufferedMemoryStore } from './memory/buffered-memory-store.js';
 import { InMemoryMemoryStore } from './memory/in-memory-store.js';
 import { hardCapFor, type MemoryStore } from './core/memory-port.js';
+import { MemoryStartError } from './memory/memory-start-error.js';
 import { createRedisClient } from './memory/redis-client.js';
 import { RedisMemoryStore } from './memory/redis-memory-store.js';
+import { SqliteMemoryStore } from './memory/sqlite/sqlite-memory-store.js';
 import type { DiscordPlatform } from './platforms/discord/discord-platform.js';
 import type { TelegramPlatform } from './platforms/telegram/telegram-platform.js';
 import { createPlatforms } from './app-platforms.js';
@@ -44,7 +47,7 @@ export interface AppOptions {
 
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const metrics = new Metrics();
-  const { store, buffer, redis } = createStore(config, logger, metrics);
+  const { store, buffer, redis, memoryCheck } = createStore(config, logger, metrics);
   const service = new ConversationService({
     store,
     events: metrics.conversationEvents(),
@@ -89,13 +92,15 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       try {
         await store.init();
       } catch (error) {
+        // A file the store cannot use will not fix itself: stop, saying how. Redis may come up.
+        if (error instanceof MemoryStartError) throw error;
         logger.error({ err: error }, 'memory store not ready yet; turns will fail until it is');
       }
       ({ telegram, discord } = await createPlatforms(config, service, logger, { primary }));
       if (config.httpPort !== undefined && primary) {
         http = await startHttpServer({
           port: config.httpPort,
-          routes: routes({ config, telegram, discord, redis, metrics }),
+          routes: routes({ config, telegram, discord, redis, memoryCheck, metrics }),
           logger,
         });
         logger.info({ port: http.port }, 'http server listening');
@@ -122,21 +127,53 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   };
 }
 
-function createStore(
-  config: Config,
-  logger: Logger,
-  metrics: Metrics,
-): { store: MemoryStore; buffer?: BufferedMemoryStore; redis?: Redis | Cluster } {
+interface Store {
+  readonly store: MemoryStore;
+  readonly buffer?: BufferedMemoryStore;
+  readonly redis?: Redis | Cluster;
+  /** Whether the store answers, for /readyz (Redis is pinged by the routes themselves). */
+  readonly memoryCheck?: () => boolean;
+}
+
+function createStore(config: Config, logger: Logger, metrics: Metrics): Store {
   const policy = {
     ttlSeconds: config.memory.ttlSeconds,
     ...hardCapFor(config.memory.windowTokens),
   };
+  // While the store cannot take writes, answered turns wait here and are written once it can.
+  const buffered = (inner: MemoryStore) => {
+    const buffer = new BufferedMemoryStore(inner, {
+      // Counts, session IDs and errors stripped of their command arguments: never message text.
+      onDropped: ({ count, reason, sessionId, error }) =>
+        reason === 'full'
+          ? logger.error({ count }, 'write buffer full: oldest turns dropped')
+          : logger.error(
+              { count, session: sessionId, err: error },
+              'turn dropped: memory kept refusing its write',
+            ),
+      onFlushError: (err, pending) =>
+        logger.debug({ err, pending }, 'memory still unreachable; writes kept'),
+    });
+    metrics.pendingWritesSource = () => buffer.size;
+    return buffer;
+  };
   const target = config.redis.target;
-  if (!target) {
+  if (config.memory.store === 'memory') {
     logger.warn(
-      'REDIS_URL is not set: using the embedded in-process memory store; memory is lost on restart',
+      'MEMORY_STORE=memory: memory is kept in this process only; memory is lost on restart',
     );
     return { store: new InMemoryMemoryStore(policy) };
+  }
+  if (config.memory.store === 'sqlite' || !target) {
+    const path = resolve(config.memory.sqlitePath);
+    const sqlite = new SqliteMemoryStore({
+      path,
+      ...policy,
+      onSweepError: (err) => logger.warn({ err }, 'expired memory not swept; next time'),
+    });
+    logger.info({ path }, 'memory kept in a SQLite file');
+    const buffer = buffered(sqlite);
+    return { store: buffer, buffer, memoryCheck: () => sqlite.ping() };
   }
   let lastErrorLog = 0;
   const redis = createRedisClient(target, {
@@ -149,22 +186,8 @@ function createStore(
       }
     },
   });
-  // While Redis is unreachable, answered turns wait here and are written once it is back.
-  const buffer = new BufferedMemoryStore(
+  const buffer = buffered(
     new RedisMemoryStore(redis, { keyPrefix: config.redis.keyPrefix, ...policy }),
-    {
-      // Counts, session IDs and errors stripped of their command arguments: never message text.
-      onDropped: ({ count, reason, sessionId, error }) =>
-        reason === 'full'
-          ? logger.error({ count }, 'write buffer full: oldest turns dropped')
-          : logger.error(
-              { count, session: sessionId, err: error },
-              'turn dropped: memory kept refusing its write',
-            ),
-      onFlushError: (err, pending) =>
-        logger.debug({ err, pending }, 'memory still unreachable; writes kept'),
-    },
   );
-  metrics.pendingWritesSource = () => buffer.size;
   return { store: buffer, buffer, redis };
 }

@@ -1,7 +1,9 @@
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { createApp, SHUTDOWN_GRACE_MS } from './app.js';
-import { readConfigOrExit } from './config.js';
+import { readConfigOrExit, type Config } from './config.js';
 import { createLogger, maskSecrets } from './logger.js';
+import { MemoryStartError } from './memory/memory-start-error.js';
 import { installProcessHandlers } from './process-handlers.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
 import { PlatformStartError } from './platforms/shared/start-error.js';
@@ -33,9 +35,12 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (error) {
-    // A platform's start error says what to fix; anything else goes through the log's masking.
+    // A platform's or the memory's start error says what to fix; anything else goes through
+    // the log's masking.
     const message =
-      error instanceof PlatformStartError ? error.message : maskSecrets(String(error));
+      error instanceof PlatformStartError || error instanceof MemoryStartError
+        ? error.message
+        : maskSecrets(String(error));
     logger.fatal({ err: error }, 'start-up failed');
     process.stderr.write(`${message}\n`);
     await shutdown('start-up failed', 1);
@@ -49,12 +54,22 @@ async function main(): Promise<void> {
     interactive,
     userName: consoleUserName(),
     logger,
-    notice: config.redis.target
-      ? 'Memory is kept in Redis.'
-      : 'Memory is kept in this process only (set REDIS_URL to keep it across restarts).',
+    notice: memoryNotice(config),
   });
   await console.run();
   await shutdown('end of input', 0);
+}
+
+/** Where the terminal chat's memory is kept, in the words of its first line. */
+function memoryNotice(config: Config): string {
+  switch (config.memory.store) {
+    case 'redis':
+      return 'Memory is kept in Redis.';
+    case 'sqlite':
+      return `Memory is kept in ${resolve(config.memory.sqlitePath)} (SQLite).`;
+    case 'memory':
+      return 'Memory is kept in this process only (MEMORY_STORE=memory): it ends with the chat.';
+  }
 }
 
 function consoleUserName(): string {

@@ -45,6 +45,17 @@ export const variables = z.object({
   /** Cap of an answer's length in tokens; 0 (default) leaves it to the endpoint. */
   LLM_MAX_OUTPUT_TOKENS: integer(0, 200_000, 0, ' of tokens (0 = the endpoint decides)'),
   SYSTEM_PROMPT: textOr(DEFAULT_SYSTEM_PROMPT),
+  /**
+   * Where memory lives: redis, sqlite (one file, one machine) or memory (this process only).
+   * Unset: redis when a Redis is configured, else sqlite, so memory survives a restart with no
+   * configuration at all.
+   */
+  MEMORY_STORE: matching(
+    /^(redis|sqlite|memory)$/,
+    'must be redis, sqlite or memory (unset: redis when REDIS_URL is set, else sqlite)',
+  ).transform((v) => v as 'redis' | 'sqlite' | 'memory' | undefined),
+  /** The SQLite file (./data/chatmem.db, relative to the working directory; created). */
+  SQLITE_PATH: textOr('./data/chatmem.db'),
   /** Standalone Redis; with Sentinel or Cluster only its credentials, db and TLS count. */
   REDIS_URL: text(),
   /** Sentinels as host:port pairs; needs REDIS_SENTINEL_NAME. */
@@ -175,6 +186,15 @@ const rules = [
         ],
   ),
   rule(REDIS_VARIABLES, (e) => parseRedisTarget(redisInput(e)).problems),
+  rule(['MEMORY_STORE', ...REDIS_VARIABLES], (e) =>
+    e.MEMORY_STORE === 'redis' && !parseRedisTarget(redisInput(e)).target
+      ? [
+          'MEMORY_STORE=redis needs a Redis: set REDIS_URL (e.g. redis://localhost:6379), or ' +
+            'REDIS_SENTINELS and REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES; or unset ' +
+            'MEMORY_STORE to keep memory in a SQLite file (SQLITE_PATH)',
+        ]
+      : [],
+  ),
   rule(['SUMMARY_MAX_TOKENS', 'MEMORY_WINDOW_TOKENS'], (e) =>
     e.SUMMARY_MAX_TOKENS !== undefined && e.SUMMARY_MAX_TOKENS > e.MEMORY_WINDOW_TOKENS
       ? [
@@ -188,6 +208,7 @@ const rules = [
 /** Runs only once every variable and rule passed (so the Redis target parses without problems). */
 function toConfig(e: Variables) {
   const telegram = e.TELEGRAM_BOT_TOKEN;
+  const redisTarget = parseRedisTarget(redisInput(e)).target;
   return {
     openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },
     llm: {
@@ -201,12 +222,16 @@ function toConfig(e: Variables) {
     systemPrompt: e.SYSTEM_PROMPT,
     redis: {
       /** Standalone (REDIS_URL), Sentinel or Cluster; unset: the embedded store. */
-      target: parseRedisTarget(redisInput(e)).target,
+      target: redisTarget,
       keyPrefix: e.REDIS_KEY_PREFIX,
     },
     /** Turns a user may start per minute; 0 = no limit. */
     ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
     memory: {
+      /** Which store: as set, else redis when a Redis is configured, else sqlite. */
+      store: e.MEMORY_STORE ?? (redisTarget ? 'redis' : 'sqlite'),
+      /** The SQLite file, as given (relative to the working directory). */
+      sqlitePath: e.SQLITE_PATH,
       ttlSeconds: e.MEMORY_TTL_SECONDS,
       windowTokens: e.MEMORY_WINDOW_TOKENS,
       summaryMaxTokens:

@@ -69,8 +69,11 @@ describe('terminal chat, end to end (real program, real ChatOpenAI, fake OpenAI 
     );
   });
 
-  it('runs on the embedded store without REDIS_URL, and says memory is lost on restart', async () => {
-    const run = await runBot({ OPENAI_BASE_URL: openai.baseURL, LOG_LEVEL: 'info' }, 'one\ntwo\n');
+  it('runs on the in-process store with MEMORY_STORE=memory, and says memory is lost on restart', async () => {
+    const run = await runBot(
+      { OPENAI_BASE_URL: openai.baseURL, LOG_LEVEL: 'info', MEMORY_STORE: 'memory' },
+      'one\ntwo\n',
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('echo: one\n\necho: two\n\n');
     expect(run.stderr).toContain('memory is lost on restart');

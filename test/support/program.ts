@@ -18,10 +18,14 @@ export interface RunningProgram {
 /**
  * Runs one of the program's entry points (`src/<entry>`, the code `npm start` builds) from source
  * with tsx, with only the given environment (plus PATH), from an empty directory so no
- * developer's `.env` leaks in.
+ * developer's `.env` leaks in: a new one removed at exit, or `options.cwd` (kept: the caller's).
  */
-export function startProgram(entry: string, env: Record<string, string>): RunningProgram {
-  const cwd = mkdtempSync(join(tmpdir(), 'chatmem-program-'));
+export function startProgram(
+  entry: string,
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): RunningProgram {
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'chatmem-program-'));
   const child = spawn(
     process.execPath,
     ['--import', TSX, fileURLToPath(new URL(`../../src/${entry}`, import.meta.url))],
@@ -34,7 +38,7 @@ export function startProgram(entry: string, env: Record<string, string>): Runnin
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
-      rmSync(cwd, { recursive: true, force: true });
+      if (!options.cwd) rmSync(cwd, { recursive: true, force: true });
       resolve(code);
     });
   });
