@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStartError } from '../../src/memory/memory-start-error.js';
 import { SqliteMemoryStore } from '../../src/memory/sqlite/sqlite-memory-store.js';
-import { APPLICATION_ID, MIGRATIONS } from '../../src/memory/sqlite/sqlite-schema.js';
+import { APPLICATION_ID, MIGRATIONS, migrate } from '../../src/memory/sqlite/sqlite-schema.js';
 import { alice, texts, turn } from './contract-fixtures.js';
 import { POLICY, bytesOf, garbage, initAsNobody, readOnly, remove } from './sqlite-files.js';
 
@@ -96,6 +96,44 @@ describe('SqliteMemoryStore: the file', () => {
       'stale',
     );
     await third.close();
+  });
+
+  it('upgrades a file of the first release (schema 1, no facts) in place, keeping its memory', async () => {
+    const path = join(freshDir(), 'chatmem.db');
+    // What the first release left: its schema, and one session of one turn.
+    const v1 = new DatabaseSync(path);
+    v1.exec('PRAGMA journal_mode = WAL');
+    migrate(v1, Date.now(), MIGRATIONS.slice(0, 1));
+    const message = (type: string, content: string) =>
+      JSON.stringify({ type, data: { content, additional_kwargs: {}, response_metadata: {} } });
+    v1.prepare(
+      `INSERT INTO sessions (id, platform, user_id, seq, tokens, turn_ids, indexed, expires_at)
+       VALUES (?, 'telegram', '1', 2, 20, 'turn-1', 1, NULL)`,
+    ).run(alice.id);
+    const insert = v1.prepare('INSERT INTO messages VALUES (?, ?, 10, ?, ?)');
+    insert.run(alice.id, 1, 'h', message('human', 'kept'));
+    insert.run(alice.id, 2, 'a', message('ai', 'x'));
+    v1.close();
+    expect(pragma(path, 'user_version')).toBe(1);
+
+    const store = open(path);
+    await store.init();
+    expect(pragma(path, 'user_version')).toBe(LATEST);
+    const memory = await store.load(alice);
+    expect(texts(memory.entries)).toEqual(['kept', 'x']);
+    expect(memory.totalTokens).toBe(20);
+    const replay = await store.appendTurn(alice, memory.generations, turn('kept', 'x'), {
+      turnId: 'turn-1',
+    });
+    expect(replay.duplicate).toBe(true);
+    // What the new schema brought works on the upgraded file.
+    const learned = await store.applyFacts(alice, {
+      at: Date.now(),
+      add: [{ id: 'f1', text: 'Has a cat called Tom.', tokens: 6 }],
+    });
+    expect(learned.added).toBe(1);
+    expect((await store.load(alice)).facts.map((f) => f.text)).toEqual(['Has a cat called Tom.']);
+    await store.close();
   });
 
   it('upgrades a file of an older schema in place, keeping its memory', async () => {

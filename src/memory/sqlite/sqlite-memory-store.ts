@@ -1,8 +1,6 @@
-import type { StoredMessage } from '@langchain/core/messages';
 import type { DatabaseSync } from 'node:sqlite';
 import {
   FORGET_MARK_SECONDS,
-  emptyMemory,
   type AppendOptions,
   type AppendResult,
   type FactChanges,
@@ -20,11 +18,9 @@ import {
 } from '../../core/memory-port.js';
 import {
   applyFactRows,
-  factLearning,
   prepareFactStatements,
   setLearning,
   touchFacts,
-  visibleFacts,
   type FactStatements,
 } from './sqlite-facts.js';
 import { openDatabase } from './sqlite-open.js';
@@ -35,11 +31,10 @@ import {
   row,
   rows,
   type HeadEntry,
-  type MessageRow,
   type SessionRow,
   type Statements,
 } from './sqlite-statements.js';
-import { appendTurnRows, liveGeneration, takeLease, userOf } from './sqlite-turns.js';
+import { appendTurnRows, liveGeneration, loadRows, userOf } from './sqlite-turns.js';
 
 export interface SqliteStoreOptions extends MemoryPolicy {
   /** The database file; its directory is created. */
@@ -106,8 +101,13 @@ export class SqliteMemoryStore implements MemoryStore {
       now: this.now(),
       migrations: this.options.migrations,
     });
-    this.statements = prepareStatements(db);
-    this.factStatements = prepareFactStatements(db);
+    try {
+      this.statements = prepareStatements(db);
+      this.factStatements = prepareFactStatements(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
     this.db = db;
     this.sweeper = setInterval(() => this.sweepQuietly(), this.options.sweepIntervalMs ?? 60_000);
     this.sweeper.unref();
@@ -135,36 +135,7 @@ export class SqliteMemoryStore implements MemoryStore {
   async load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory> {
     assertSessionRef(session);
     const now = this.now();
-    const read = () => {
-      const s = this.s;
-      const user = userOf(s, session);
-      const turn = lease ? takeLease(s, session, user, lease, now) : {};
-      const state = row<SessionRow>(s.session, session.id, now);
-      const generations = { session: state?.gen ?? 0, user: liveGeneration(user, now) ?? 0 };
-      const learning = { factLearning: factLearning(this.f, session) };
-      // A refused turn (busy, or over the rate limit: no lease then) reads nothing.
-      if (lease && turn.lease?.held !== true) {
-        return { ...emptyMemory(generations), ...learning, ...turn };
-      }
-      const facts = visibleFacts(this.f, session, now);
-      if (!state) return { ...emptyMemory(generations), facts, ...learning, ...turn };
-      const entries = rows<MessageRow>(s.messages, session.id).map((m) => ({
-        id: m.id,
-        tokens: m.tokens,
-        message: JSON.parse(m.message) as StoredMessage,
-      }));
-      return {
-        summary: state.summary,
-        summaryTokens: state.summaryTokens,
-        entries,
-        totalTokens: state.tokens,
-        generations,
-        dropped: state.dropped,
-        facts,
-        ...learning,
-        ...turn,
-      };
-    };
+    const read = () => loadRows(this.s, this.f, session, lease, now);
     return lease ? this.write(read) : this.read(read);
   }
 

@@ -1,5 +1,7 @@
+import type { StoredMessage } from '@langchain/core/messages';
 import {
   RECENT_TURN_IDS,
+  emptyMemory,
   type AppendOptions,
   type AppendResult,
   type Generations,
@@ -10,19 +12,21 @@ import {
   type TurnLease,
 } from '../../core/memory-port.js';
 import { roleOf } from '../stored-entry.js';
+import { factLearning, visibleFacts, type FactStatements } from './sqlite-facts.js';
 import {
   count,
   row,
   rows,
   type HeadEntry,
+  type MessageRow,
   type SessionRow,
   type Statements,
   type UserRow,
 } from './sqlite-statements.js';
 
 /**
- * The two writes of a turn, as the Redis load and append scripts make them; each runs inside
- * the store's write transaction, so it sees and leaves a consistent file.
+ * The two round trips of a turn, as the Redis load and append scripts make them; each runs
+ * inside one of the store's transactions, so it sees and leaves a consistent file.
  */
 
 const STALE: AppendResult = { status: 'stale', totalTokens: 0, messageCount: 0, dropped: 0 };
@@ -44,6 +48,46 @@ export function userOf(s: Statements, session: Pick<SessionRef, 'platform' | 'us
 /** The user's generation while its mark lives (a day after "forget all"); undefined after. */
 export function liveGeneration(user: UserRow | undefined, now: number): number | undefined {
   return user && user.genExpiresAt > now ? user.gen : undefined;
+}
+
+/**
+ * Everything one turn needs: with `lease`, also takes the user's lease and counts the turn (the
+ * caller runs this in a write transaction then). A refused turn reads no history and no facts.
+ */
+export function loadRows(
+  s: Statements,
+  f: FactStatements,
+  session: SessionRef,
+  lease: TurnLease | undefined,
+  now: number,
+): SessionMemory {
+  const user = userOf(s, session);
+  const turn = lease ? takeLease(s, session, user, lease, now) : {};
+  const state = row<SessionRow>(s.session, session.id, now);
+  const generations = { session: state?.gen ?? 0, user: liveGeneration(user, now) ?? 0 };
+  const learning = { factLearning: factLearning(f, session) };
+  // A refused turn (busy, or over the rate limit: no lease then) reads nothing.
+  if (lease && turn.lease?.held !== true) {
+    return { ...emptyMemory(generations), ...learning, ...turn };
+  }
+  const facts = visibleFacts(f, session, now);
+  if (!state) return { ...emptyMemory(generations), facts, ...learning, ...turn };
+  const entries = rows<MessageRow>(s.messages, session.id).map((m) => ({
+    id: m.id,
+    tokens: m.tokens,
+    message: JSON.parse(m.message) as StoredMessage,
+  }));
+  return {
+    summary: state.summary,
+    summaryTokens: state.summaryTokens,
+    entries,
+    totalTokens: state.tokens,
+    generations,
+    dropped: state.dropped,
+    facts,
+    ...learning,
+    ...turn,
+  };
 }
 
 /**
@@ -95,7 +139,9 @@ export function appendTurnRows(
   let dropped = 0;
   if (total > maxTokens || length > maxMessages) {
     let lastDropped = 0;
-    for (const entry of rows<HeadEntry>(s.head, session.id, length - messages.length)) {
+    // Stepped, not read whole: at the cap a turn drops a message or two of hundreds.
+    const head = s.head.iterate(session.id, length - messages.length) as Iterable<HeadEntry>;
+    for (const entry of head) {
       const over = total > maxTokens || length > maxMessages;
       if (!over && !(dropped > 0 && entry.role !== 'h')) break;
       total -= entry.tokens;
@@ -116,7 +162,7 @@ export function appendTurnRows(
  * does: a lease held by another turn refuses this one (not counted); a count past the limit
  * refuses it and keeps no lease.
  */
-export function takeLease(
+function takeLease(
   s: Statements,
   session: SessionRef,
   user: UserRow | undefined,
