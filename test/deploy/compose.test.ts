@@ -333,12 +333,12 @@ describe('Dockerfile', () => {
 });
 
 describe('.dockerignore', () => {
-  it('keeps secrets, dependencies and build output out of the build context', () => {
+  it('keeps secrets, local memory, dependencies and build output out of the build context', () => {
     const entries = read('.dockerignore')
       .split(/\r?\n/)
       .map((line) => line.trim().replace(/^\/|\/$/g, ''))
       .filter((line) => line && !line.startsWith('#'));
-    for (const entry of ['.env', 'node_modules', 'dist', '.git', 'coverage']) {
+    for (const entry of ['.env', 'data', 'node_modules', 'dist', '.git', 'coverage']) {
       expect(entries).toContain(entry);
     }
   });
