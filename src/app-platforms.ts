@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { ConversationService } from './core/conversation.js';
+import { createTranscriber } from './llm/transcriber.js';
+import { ATTACHMENT_TIMEOUT_MS, type AttachmentSettings } from './platforms/shared/attachments.js';
 import type { DiscordPlatform } from './platforms/discord/discord-platform.js';
 import type { TelegramPlatform } from './platforms/telegram/telegram-platform.js';
 
@@ -21,6 +23,20 @@ export async function createPlatforms(
     createDiscord(config, service, logger),
   ]);
   return { telegram, discord };
+}
+
+/** Limits of images, voice and text files, and the transcriber (none when switched off). */
+function attachmentSettings(config: Config): AttachmentSettings {
+  const limits = config.attachments;
+  return {
+    vision: limits.vision,
+    maxImages: limits.maxImages,
+    maxImageBytes: limits.maxImageBytes,
+    maxFileChars: limits.maxFileChars,
+    maxAudioSeconds: limits.maxAudioSeconds,
+    transcriber: createTranscriber(config),
+    timeoutMs: ATTACHMENT_TIMEOUT_MS,
+  };
 }
 
 async function createTelegram(
@@ -45,6 +61,8 @@ async function createTelegram(
     streamReplies: config.streamReplies,
     memoryTtlSeconds: config.memory.ttlSeconds,
     access: config.access,
+    apiRoot: telegram.apiRoot,
+    attachments: attachmentSettings(config),
     webhook: telegram.webhook && {
       url: telegram.webhook.url,
       // Derived from the token when not given, so every replica sets and checks the same secret.
@@ -88,5 +106,8 @@ async function createDiscord(
     logger,
     streamReplies: config.streamReplies,
     access: config.access,
+    attachments: attachmentSettings(config),
+    // Attachments come from Discord's CDN, or from the REST base's host (a proxy, a test double).
+    fileOrigins: [new URL(discord.apiUrl).origin],
   });
 }

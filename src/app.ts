@@ -18,6 +18,7 @@ import { SqliteMemoryStore } from './memory/sqlite/sqlite-memory-store.js';
 import type { DiscordPlatform } from './platforms/discord/discord-platform.js';
 import type { TelegramPlatform } from './platforms/telegram/telegram-platform.js';
 import { createPlatforms } from './app-platforms.js';
+import { ATTACHMENT_TIMEOUT_MS } from './platforms/shared/attachments.js';
 
 /** How long in-flight turns may take to finish on shutdown before they are abandoned. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -66,6 +67,8 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       summaryConcurrency: config.memory.summaryConcurrency,
       maxInputChars: config.maxInputChars,
       ratePerMinute: config.ratePerMinute,
+      // Downloads and transcription run inside the user's gate: the lease covers them.
+      prepareTimeoutMs: ATTACHMENT_TIMEOUT_MS,
       model: { timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries },
     },
   });

@@ -54,6 +54,12 @@ describe('configuration', () => {
       SUMMARY_MAX_TOKENS: '300',
       SUMMARY_CONCURRENCY: '8',
       MAX_INPUT_CHARS: '1000',
+      LLM_VISION: 'false',
+      MAX_IMAGES_PER_TURN: '2',
+      MAX_IMAGE_BYTES: '1048576',
+      TRANSCRIBE_MODEL: 'gpt-4o-mini-transcribe',
+      MAX_AUDIO_SECONDS: '60',
+      MAX_FILE_CHARS: '5000',
       LOG_LEVEL: 'DEBUG',
     });
     expect(config).toEqual({
@@ -80,6 +86,14 @@ describe('configuration', () => {
         summaryConcurrency: 8,
       },
       maxInputChars: 1000,
+      attachments: {
+        vision: false,
+        maxImages: 2,
+        maxImageBytes: 1_048_576,
+        transcribeModel: 'gpt-4o-mini-transcribe',
+        maxAudioSeconds: 60,
+        maxFileChars: 5000,
+      },
       logLevel: 'debug',
       access: { users: undefined, telegramChats: undefined, discordGuilds: undefined },
       streamReplies: true,
@@ -87,6 +101,16 @@ describe('configuration', () => {
       discord: undefined,
       httpPort: undefined,
     });
+  });
+
+  it('switches transcription off with an empty TRANSCRIBE_MODEL or off, not when unset', () => {
+    expect(parseConfig(minimal).attachments.transcribeModel).toBe('whisper-1');
+    expect(parseConfig({ ...minimal, TRANSCRIBE_MODEL: '' }).attachments.transcribeModel).toBe(
+      undefined,
+    );
+    expect(parseConfig({ ...minimal, TRANSCRIBE_MODEL: 'OFF' }).attachments.transcribeModel).toBe(
+      undefined,
+    );
   });
 
   it('reads Sentinel and Cluster settings and the rate limit', () => {

@@ -27,6 +27,19 @@ const DEFAULT_SYSTEM_PROMPT =
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * Text with a default when unset, which an empty value or `off` switches off (`undefined`): unlike
+ * the other variables, an empty one means "none" here.
+ */
+function switchableText(fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined ? fallback : /^\s*(off)?\s*$/i.test(v) ? undefined : v.trim(),
+    );
+}
+
 /** Default cap of the running summary, unless half the window is less (see the mapping). */
 const SUMMARY_MAX_TOKENS_DEFAULT = 400;
 
@@ -87,6 +100,18 @@ export const variables = z.object({
   SUMMARY_CONCURRENCY: integer(1, 64, 2),
   /** Longest message accepted (4000 characters); longer ones are refused, not truncated. */
   MAX_INPUT_CHARS: integer(1, 1_000_000, 4000, ' of characters'),
+  /** Images reach the model as content parts (true); false for a model without vision. */
+  LLM_VISION: boolean(true),
+  /** Images one message may carry (4); more are left out, with a note. */
+  MAX_IMAGES_PER_TURN: integer(1, 16, 4, ' of images'),
+  /** Largest image (5 MiB), checked on the declared size and again while downloading. */
+  MAX_IMAGE_BYTES: integer(1024, 20 * 1024 * 1024, 5_242_880, ' of bytes'),
+  /** Speech-to-text model for voice messages (whisper-1); empty or `off`: not transcribed. */
+  TRANSCRIBE_MODEL: switchableText('whisper-1'),
+  /** Longest voice message (300 seconds), from the platform's declared duration. */
+  MAX_AUDIO_SECONDS: integer(1, 3600, 300, ' of seconds'),
+  /** Characters of text files in one message (20,000); longer ones are refused, not cut. */
+  MAX_FILE_CHARS: integer(100, 1_000_000, 20_000, ' of characters'),
   /** Set = the Telegram adapter runs. */
   TELEGRAM_BOT_TOKEN: matching(
     /^\d+:[A-Za-z0-9_-]+$/,
@@ -240,6 +265,16 @@ function toConfig(e: Variables) {
       summaryConcurrency: e.SUMMARY_CONCURRENCY,
     },
     maxInputChars: e.MAX_INPUT_CHARS,
+    /** Images, voice messages and text files. */
+    attachments: {
+      vision: e.LLM_VISION,
+      maxImages: e.MAX_IMAGES_PER_TURN,
+      maxImageBytes: e.MAX_IMAGE_BYTES,
+      /** Undefined: voice messages are not transcribed. */
+      transcribeModel: e.TRANSCRIBE_MODEL,
+      maxAudioSeconds: e.MAX_AUDIO_SECONDS,
+      maxFileChars: e.MAX_FILE_CHARS,
+    },
     logLevel: e.LOG_LEVEL,
     /** Optional allowlists; an unset list allows everyone. */
     access: {

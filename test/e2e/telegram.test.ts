@@ -221,13 +221,13 @@ describe('Telegram end to end', () => {
     ).toHaveLength(2);
   });
 
-  it('answers media in a private chat with a notice, and apologises for failures, without silence', async () => {
+  it('answers unreadable media in a private chat with a notice, and apologises for failures, without silence', async () => {
     await startBot();
-    const photo = await say(ann, privateChat(ann), '', {
-      photo: [{ file_id: 'f', file_unique_id: 'u', width: 1, height: 1 }],
+    const sticker = await say(ann, privateChat(ann), '', {
+      sticker: { file_id: 'f', file_unique_id: 'u', width: 1, height: 1 } as never,
     });
-    expect(photo.replies[0]!.text).toBe(
-      'I can only read text for now. Send me your question as a message.',
+    expect(sticker.replies[0]!.text).toBe(
+      'I can only read text, images, voice messages and text files.',
     );
     const long = await say(ann, privateChat(ann), 'x '.repeat(2500));
     expect(long.replies[0]!.text).toMatch(/^Your message is 4,999 characters long/);

@@ -3,6 +3,7 @@ import { InvalidSessionIdError, discordSession } from '../../core/session-id.js'
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
+import { discordAttachments, type DiscordAttachment } from './discord-attachments.js';
 
 export type DiscordInbound =
   | {
@@ -13,14 +14,20 @@ export type DiscordInbound =
       readonly place: Place;
       /** A DM: refusals are said there; in servers they are silent. */
       readonly private: boolean;
+      /** Attachments, fetched from their payload URLs; stickers as unsupported. */
+      readonly attachments: readonly DiscordAttachment[];
     }
+  /** Only stickers or files the bot cannot read: a short notice, no model call. */
+  | { readonly kind: 'not-text'; readonly place: Place; readonly private: boolean }
   | { readonly kind: 'ignore'; readonly reason: string };
 
 /**
  * Decides what a message means for the bot, with no network. In DMs every message is a turn; in
  * guilds only a mention of the bot as a user (not @everyone, @here or a role) or a reply to one of
  * its messages. The bot's mention is removed and the other user, role and channel mentions are
- * written as readable names (discord.js `cleanContent`), so the model never sees raw IDs.
+ * written as readable names (discord.js `cleanContent`), so the model never sees raw IDs. The
+ * attachments come from the payload (their URLs are Discord's); a message with only stickers or
+ * unreadable files is a notice.
  */
 export function classifyDiscordMessage(message: Message, botId: string): DiscordInbound {
   if (message.author.bot || message.webhookId) return { kind: 'ignore', reason: 'from a bot' };
@@ -36,9 +43,15 @@ export function classifyDiscordMessage(message: Message, botId: string): Discord
     const repliesToBot = message.mentions.repliedUser?.id === botId && message.reference !== null;
     if (!mentioned && !repliesToBot) return { kind: 'ignore', reason: 'not addressed to the bot' };
   }
+  const attachments = discordAttachments(message);
   // Without the MessageContent intent, Discord blanks guild messages that do not mention the bot
-  // (a reply with its ping turned off): there is nothing to answer.
-  if (!message.content.trim() && !isDm && !message.mentions.users.has(botId)) {
+  // (a reply with its ping turned off), attachments included: there is nothing to answer.
+  if (
+    !message.content.trim() &&
+    attachments.length === 0 &&
+    !isDm &&
+    !message.mentions.users.has(botId)
+  ) {
     return { kind: 'ignore', reason: 'no content (MessageContent intent off)' };
   }
   const withoutBot = message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ');
@@ -47,6 +60,10 @@ export function classifyDiscordMessage(message: Message, botId: string): Discord
     .replace(/[ \t]{2,}/g, ' ')
     .replace(/[ \t]+([,.;:!?])/g, '$1')
     .trim();
+  const place = placeOf(message.author.id, isDm ? null : message.guildId);
+  if (!text && attachments.length > 0 && attachments.every((a) => a.kind === 'unsupported')) {
+    return { kind: 'not-text', place, private: isDm };
+  }
   let session: SessionRef;
   try {
     session = discordSession({
@@ -64,8 +81,9 @@ export function classifyDiscordMessage(message: Message, botId: string): Discord
     session,
     text,
     authorName: message.member?.displayName ?? message.author.displayName,
-    place: placeOf(message.author.id, isDm ? null : message.guildId),
+    place,
     private: isDm,
+    attachments,
   };
 }
 

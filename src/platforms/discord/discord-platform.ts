@@ -10,8 +10,12 @@ import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
 import { userMessageFor } from '../../core/errors.js';
 import type { AccessLists } from '../shared/access.js';
+import { bindFetcher, type AttachmentSettings, type FetchFile } from '../shared/attachments.js';
+import { boundedDownload, DownloadError } from '../shared/bounded-download.js';
+import { TEXT_ONLY } from '../shared/replies.js';
 import { PlatformStartError } from '../shared/start-error.js';
 import { TurnPipeline } from '../shared/turn-pipeline.js';
+import { isDiscordFileUrl, type DiscordFileRef } from './discord-attachments.js';
 import { syncCommands } from './discord-commands.js';
 import { classifyDiscordMessage, commandOf } from './discord-mapping.js';
 import { DiscordReplier } from './discord-replier.js';
@@ -32,6 +36,13 @@ export interface DiscordPlatformOptions {
   readonly editIntervalMs?: number;
   /** Who may talk to the bot; others get a polite refusal in DMs, silence in guilds. */
   readonly access?: AccessLists;
+  /** Limits of images, voice and text files, and the transcriber. Default: no voice. */
+  readonly attachments?: AttachmentSettings;
+  /**
+   * Origins attachments may be fetched from besides Discord's CDN: the origin of
+   * `DISCORD_API_URL` (a proxy, a test double). Default none.
+   */
+  readonly fileOrigins?: readonly string[];
 }
 
 /**
@@ -56,6 +67,7 @@ export class DiscordPlatform {
       streamReplies: options.streamReplies,
       editIntervalMs: options.editIntervalMs ?? 1200,
       unknownCommand: (name) => `I do not know /${name}.`,
+      attachments: options.attachments,
     });
     // Nothing a message does may escape into discord.js's event loop.
     const guard = (task: () => Promise<void>) =>
@@ -127,17 +139,33 @@ export class DiscordPlatform {
     if (!botId) return;
     const inbound = classifyDiscordMessage(message, botId);
     if (inbound.kind === 'ignore') return;
+    const surface = this.replier.surfaceFor(message);
+    if (inbound.kind === 'not-text') {
+      await this.pipeline.admit(message.author.id, () =>
+        this.pipeline.notice(inbound.place, 'unsupported', TEXT_ONLY, surface),
+      );
+      return;
+    }
     await this.pipeline.admit(message.author.id, () =>
       this.pipeline.turn(
         {
           turn: { session: inbound.session, text: inbound.text, authorName: inbound.authorName },
           place: inbound.place,
           private: inbound.private,
+          attachments: bindFetcher(inbound.attachments, this.fetchFile),
         },
-        this.replier.surfaceFor(message),
+        surface,
       ),
     );
   }
+
+  /** An attachment from its payload URL, only when Discord serves it; capped while it streams. */
+  private readonly fetchFile: FetchFile<DiscordFileRef> = (file, maxBytes, signal) => {
+    if (!isDiscordFileUrl(file.locator.url, this.options.fileOrigins)) {
+      return Promise.reject(new DownloadError('failed', 'not a Discord attachment URL'));
+    }
+    return boundedDownload(file.locator.url, { maxBytes, signal });
+  };
 
   private async onInteraction(interaction: Interaction): Promise<void> {
     if (!interaction.isChatInputCommand()) return;

@@ -1,7 +1,7 @@
 import type { MemorySnapshot } from '../../core/types.js';
 
 /** Texts every adapter shows the same way. */
-export const TEXT_ONLY = 'I can only read text for now. Send me your question as a message.';
+export const TEXT_ONLY = 'I can only read text, images, voice messages and text files.';
 
 export function describeMemory(
   memory: Pick<MemorySnapshot, 'summary' | 'messageCount' | 'messageTokens'>,

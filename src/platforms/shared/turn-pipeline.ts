@@ -1,14 +1,23 @@
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
 import {
+  AttachmentRejectedError,
   InputRejectedError,
   RateLimitedError,
   SessionBusyError,
   userMessageFor,
 } from '../../core/errors.js';
-import type { SessionRef, Turn } from '../../core/types.js';
+import type { Reply, ReplyOptions, SessionRef, Turn } from '../../core/types.js';
 import { NOT_ALLOWED, isAllowed, type AccessLists, type Place } from './access.js';
 import { Admission } from './admission.js';
+import { quoteTranscript } from './attachment-texts.js';
+import {
+  DEFAULT_ATTACHMENT_SETTINGS,
+  fetchAttachments,
+  planAttachments,
+  type AttachmentSettings,
+  type InboundAttachment,
+} from './attachments.js';
 import { NoticeGate, type NoticeKind } from './notice-gate.js';
 import { deliverAnswer, type ReplySurface } from './reply-surface.js';
 import { describeMemory, forgotten } from './replies.js';
@@ -20,6 +29,8 @@ export interface TurnRequest {
   readonly place: Place;
   /** A private chat or DM: refusals are said there; in groups and servers they are silent. */
   readonly private: boolean;
+  /** Files of the message (images, voice, text files…), fetched only once the turn may run. */
+  readonly attachments?: readonly InboundAttachment[];
 }
 
 /** A command the platform's mapping recognised (`/forget all` → name `forget`, args `all`). */
@@ -61,6 +72,8 @@ export interface TurnPipelineOptions {
   readonly noticeWindowMs?: number;
   /** Messages one person may have waiting at once before more are dropped. Default 5. */
   readonly maxWaitingPerPerson?: number;
+  /** Limits of images, voice and text files, and the transcriber. Default: the issue's limits, no voice. */
+  readonly attachments?: AttachmentSettings;
 }
 
 /**
@@ -110,11 +123,14 @@ export class TurnPipeline {
       if (request.private) await this.notice(request.place, 'access', NOT_ALLOWED, surface);
       return;
     }
+    const notes: string[] = [];
     try {
+      const prepare = this.preparer(request, surface, notes);
       await deliverAnswer(
         surface,
         { stream: this.options.streamReplies, throttle: this.throttle },
-        (onDelta) => this.options.service.reply(request.turn, { onDelta }),
+        async (onDelta) =>
+          withNotes(await this.options.service.reply(request.turn, { onDelta, prepare }), notes),
       );
     } catch (error) {
       this.log.warn({ err: error, session: request.turn.session.id }, 'turn failed');
@@ -123,6 +139,29 @@ export class TurnPipeline {
       if (kind) await this.notice(request.place, kind, text, surface);
       else await surface.post(text);
     }
+  }
+
+  /**
+   * What the turn's files need: the checks of declared sizes and durations now (a refusal
+   * throws before anything is fetched), the downloads and the transcription once the core lets
+   * the turn run. The transcript is shown, quoted, before the answer.
+   */
+  private preparer(
+    request: TurnRequest,
+    surface: Pick<ReplySurface, 'post'>,
+    notes: string[],
+  ): ReplyOptions['prepare'] {
+    const items = request.attachments ?? [];
+    if (items.length === 0) return undefined;
+    const settings = this.options.attachments ?? DEFAULT_ATTACHMENT_SETTINGS;
+    const plan = planAttachments(items, request.turn.text, settings);
+    notes.push(...plan.notes);
+    return async (signal) => {
+      const prepared = await fetchAttachments(plan, request.turn.text, settings, signal);
+      if (prepared.transcript !== undefined)
+        await surface.post(quoteTranscript(prepared.transcript));
+      return prepared.content;
+    };
   }
 
   /** Says a repeatable notice (media not supported, refusals) at most once per window. */
@@ -200,6 +239,14 @@ export class TurnPipeline {
 function noticeKindOf(error: unknown): NoticeKind | undefined {
   if (error instanceof SessionBusyError) return 'busy';
   if (error instanceof RateLimitedError) return 'rate';
-  if (error instanceof InputRejectedError) return 'input';
+  if (error instanceof InputRejectedError || error instanceof AttachmentRejectedError) {
+    return 'input';
+  }
   return undefined;
+}
+
+/** The reply with the pipeline's notes (files left out) after the core's notice. */
+function withNotes(reply: Reply, notes: readonly string[]): Reply {
+  if (notes.length === 0) return reply;
+  return { ...reply, notice: [reply.notice, ...notes].filter(Boolean).join(' ') };
 }

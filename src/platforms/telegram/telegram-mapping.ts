@@ -3,6 +3,7 @@ import { InvalidSessionIdError, telegramSession } from '../../core/session-id.js
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
+import { telegramAttachments, type TelegramAttachment } from './telegram-attachments.js';
 
 /** Where an answer goes: the chat, the forum topic, and the message it replies to. */
 export interface TelegramTarget {
@@ -20,27 +21,15 @@ export type Inbound =
       readonly target: TelegramTarget;
       readonly place: Place;
       readonly private: boolean;
+      /** Photos, documents, voice and audio, to fetch with `getFile`; unreadable media too. */
+      readonly attachments: readonly TelegramAttachment[];
     }
-  /** A photo, sticker, voice message… in a private chat: answered with a short notice. */
+  /**
+   * Only media the bot cannot read (a sticker, a video, a location, a PDF…), in a private chat or
+   * addressed to the bot: answered with a short notice, without a model call.
+   */
   | { readonly kind: 'not-text'; readonly target: TelegramTarget; readonly place: Place }
   | { readonly kind: 'ignore'; readonly reason: string };
-
-const MEDIA_KEYS = [
-  'photo',
-  'sticker',
-  'voice',
-  'video',
-  'video_note',
-  'audio',
-  'document',
-  'animation',
-  'location',
-  'venue',
-  'contact',
-  'poll',
-  'dice',
-  'story',
-] as const;
 
 /** The session of a message's author in its chat (and forum topic, when the chat has topics). */
 export function sessionOf(
@@ -74,27 +63,28 @@ function topicOf(
 
 /**
  * Decides what a message means for the bot, with no network: a turn (with the bot's mention
- * stripped), a "text only" notice, or nothing. In private chats every text is a turn; in groups
- * only a mention of the bot, a text mention of it, or a reply to one of its messages. Commands
- * are handled before this is called.
+ * stripped from the text or caption, and the message's files), an "I can only read…" notice, or
+ * nothing. In private chats every message is a turn; in groups only a mention of the bot (in the
+ * text or a caption), a text mention of it, or a reply to one of its messages. Commands are
+ * handled before this is called. `maxImageBytes` picks the photo size to fetch.
  */
-export function classifyMessage(message: Message, me: UserFromGetMe): Inbound {
+export function classifyMessage(
+  message: Message,
+  me: UserFromGetMe,
+  options: { readonly maxImageBytes?: number } = {},
+): Inbound {
   const from = message.from;
   if (!from) return { kind: 'ignore', reason: 'no author' };
   if (from.is_bot) return { kind: 'ignore', reason: 'from a bot' };
-  const isPrivate = message.chat.type === 'private';
-  const text = message.text;
-  if (text === undefined) {
-    const hasMedia = MEDIA_KEYS.some((key) => key in message);
-    if (isPrivate && hasMedia) {
-      return { kind: 'not-text', target: targetOf(message), place: placeOf(message, from.id) };
-    }
-    return { kind: 'ignore', reason: hasMedia ? 'media in a group' : 'service message' };
-  }
   if (message.chat.type === 'channel') return { kind: 'ignore', reason: 'channel' };
-
-  const entities = message.entities ?? [];
-  const ownMentions = entities.filter((entity) => isOwnMention(entity, text, me));
+  const isPrivate = message.chat.type === 'private';
+  const attachments = telegramAttachments(message, options.maxImageBytes);
+  const text = message.text ?? message.caption;
+  if (text === undefined && attachments.length === 0) {
+    return { kind: 'ignore', reason: 'service message' };
+  }
+  const entities = (message.text !== undefined ? message.entities : message.caption_entities) ?? [];
+  const ownMentions = entities.filter((entity) => isOwnMention(entity, text ?? '', me));
   const repliesToBot =
     message.reply_to_message?.from?.id === me.id &&
     // In forum topics, a message "replies" to the topic's creation message when it replies to
@@ -103,17 +93,22 @@ export function classifyMessage(message: Message, me: UserFromGetMe): Inbound {
   if (!isPrivate && ownMentions.length === 0 && !repliesToBot) {
     return { kind: 'ignore', reason: 'not addressed to the bot' };
   }
+  const said = stripEntities(text ?? '', ownMentions);
+  if (!said && attachments.length > 0 && attachments.every((a) => a.kind === 'unsupported')) {
+    return { kind: 'not-text', target: targetOf(message), place: placeOf(message, from.id) };
+  }
   const session = sessionOf(message);
   if (!session) return { kind: 'ignore', reason: 'no author or invalid id' };
   return {
     kind: 'turn',
     session,
-    text: stripEntities(text, ownMentions),
+    text: said,
     authorName:
       [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || 'someone',
     target: targetOf(message),
     place: placeOf(message, from.id),
     private: isPrivate,
+    attachments,
   };
 }
 

@@ -5,10 +5,18 @@ import type { BotCommand, Message, Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
 import type { AccessLists } from '../shared/access.js';
+import {
+  bindFetcher,
+  DEFAULT_ATTACHMENT_SETTINGS,
+  type AttachmentSettings,
+  type FetchFile,
+} from '../shared/attachments.js';
+import { boundedDownload, DownloadError } from '../shared/bounded-download.js';
 import { TEXT_ONLY } from '../shared/replies.js';
 import { maskSecrets } from '../../logger.js';
 import { PlatformStartError } from '../shared/start-error.js';
 import { TurnPipeline } from '../shared/turn-pipeline.js';
+import type { TelegramFileRef } from './telegram-attachments.js';
 import { classifyMessage, commandOf, targetOf } from './telegram-mapping.js';
 import { TelegramReplier } from './telegram-replier.js';
 import { greeting, help } from './telegram-texts.js';
@@ -42,6 +50,10 @@ export interface TelegramPlatformOptions {
   readonly editIntervalMs?: number;
   /** Who may talk to the bot; others get a polite refusal in private chats, silence in groups. */
   readonly access?: AccessLists;
+  /** The Bot API server files are downloaded from (`TELEGRAM_API_ROOT`). Default Telegram's. */
+  readonly apiRoot?: string;
+  /** Limits of images, voice and text files, and the transcriber. Default: no voice. */
+  readonly attachments?: AttachmentSettings;
 }
 
 export type WebhookResult = 'accepted' | 'unauthorized' | 'bad-request' | 'busy';
@@ -75,6 +87,7 @@ export class TelegramPlatform {
         help: () => help(username()),
       },
       unknownCommand: (name) => `I do not know /${name}. /help lists what I can do.`,
+      attachments: options.attachments,
     });
     this.install();
   }
@@ -167,7 +180,8 @@ export class TelegramPlatform {
       return;
     }
     if (message.entities?.some((e) => e.type === 'bot_command' && e.offset === 0)) return;
-    const inbound = classifyMessage(message, me);
+    const limits = this.options.attachments ?? DEFAULT_ATTACHMENT_SETTINGS;
+    const inbound = classifyMessage(message, me, { maxImageBytes: limits.maxImageBytes });
     if (inbound.kind === 'ignore') return;
     const surface = this.replier.surfaceFor(inbound.target);
     if (inbound.kind === 'not-text') {
@@ -179,10 +193,28 @@ export class TelegramPlatform {
         turn: { session: inbound.session, text: inbound.text, authorName: inbound.authorName },
         place: inbound.place,
         private: inbound.private,
+        attachments: bindFetcher(inbound.attachments, this.fetchFile),
       },
       surface,
     );
   }
+
+  /**
+   * A file through the Bot API only: `getFile` for its path, then
+   * `{TELEGRAM_API_ROOT}/file/bot<token>/<path>`, capped while it streams. Errors never carry the
+   * URL (it holds the token).
+   */
+  private readonly fetchFile: FetchFile<TelegramFileRef> = async (file, maxBytes, signal) => {
+    // grammY types its signal with the abort-controller polyfill; Node's is the same at run time.
+    const grammySignal = signal as unknown as Parameters<Bot['api']['getFile']>[1];
+    const info = await this.bot.api.getFile(file.locator.fileId, grammySignal);
+    if (!info.file_path) throw new DownloadError('failed', 'getFile gave no file_path');
+    if ((info.file_size ?? 0) > maxBytes)
+      throw new DownloadError('too_large', 'declared too large');
+    const root = this.options.apiRoot ?? 'https://api.telegram.org';
+    const path = info.file_path.split('/').map(encodeURIComponent).join('/');
+    return boundedDownload(`${root}/file/bot${this.bot.token}/${path}`, { maxBytes, signal });
+  };
 }
 
 function startError(error: unknown): PlatformStartError {

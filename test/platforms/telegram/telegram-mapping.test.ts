@@ -119,7 +119,7 @@ describe('classifyMessage', () => {
       target: { chatId: 1, replyTo: 10 },
     });
     expect(
-      classifyMessage(message({ chat: privateChat, voice: {} as Message['voice'] }), me),
+      classifyMessage(message({ chat: privateChat, video_note: {} as Message['video_note'] }), me),
     ).toMatchObject({ kind: 'not-text' });
   });
 
