@@ -10,13 +10,10 @@ import {
   storedQuestion,
   withImageTokens,
 } from './attachments.js';
-import {
-  AttachmentRejectedError,
-  ConversationError,
-  InputRejectedError,
-  MemoryUnavailableError,
-  TurnAbortedError,
-} from './errors.js';
+import { AttachmentRejectedError, InputRejectedError, TurnAbortedError } from './errors.js';
+import { FactMemory, type FactSettings } from './fact-memory.js';
+import { byRecency } from './facts-prompt.js';
+import { memoryCall } from './memory-call.js';
 import type { MemoryStore } from './memory-port.js';
 import { callModel, type ModelCallPolicy } from './model-call.js';
 import { buildPrompt } from './prompt.js';
@@ -57,6 +54,8 @@ export interface ConversationSettings {
    * the user's next turn does not start meanwhile. Default 0: adapters without attachments.
    */
   readonly prepareTimeoutMs?: number;
+  /** Long-term facts about each person. Absent: off. */
+  readonly facts?: FactSettings;
 }
 
 /** How much longer than a turn's time budget its lease lives, so a crashed process cannot block. */
@@ -91,6 +90,8 @@ export class ConversationService {
   private readonly log: Logger;
   private readonly events: ConversationEvents;
   private closing = false;
+  /** The person's commands on their facts (`/remember`, deleting one from `/memory`). */
+  readonly facts: FactMemory;
 
   constructor(private readonly deps: ConversationDeps) {
     const { settings } = deps;
@@ -117,8 +118,10 @@ export class ConversationService {
         summaryMaxTokens: settings.summaryMaxTokens,
         concurrency: settings.summaryConcurrency,
         policy: settings.model,
+        learnFacts: settings.facts?.enabled,
       },
     });
+    this.facts = new FactMemory({ ...deps, log: this.log, settings: settings.facts });
   }
 
   /** Answers one turn and remembers it. Throws a `ConversationError` subclass on failure. */
@@ -144,22 +147,24 @@ export class ConversationService {
 
   async forget(session: SessionRef): Promise<void> {
     assertSessionRef(session);
-    await this.memoryCall(() => this.deps.store.forget(session));
+    await memoryCall(this.log, () => this.deps.store.forget(session));
   }
 
   /** Forgets every session of the user on the platform; returns how many there were. */
   async forgetUser(platform: string, userId: string): Promise<number> {
-    return this.memoryCall(() => this.deps.store.forgetUser(platform, userId));
+    return memoryCall(this.log, () => this.deps.store.forgetUser(platform, userId));
   }
 
   async memory(session: SessionRef): Promise<MemorySnapshot> {
     assertSessionRef(session);
-    const memory = await this.memoryCall(() => this.deps.store.load(session));
+    const memory = await memoryCall(this.log, () => this.deps.store.load(session));
     return {
       summary: memory.summary,
       summaryTokens: memory.summaryTokens,
       messageCount: memory.entries.length,
       messageTokens: memory.totalTokens,
+      facts: this.facts.enabled ? byRecency(memory.facts) : [],
+      factLearning: !this.facts.enabled ? 'disabled' : memory.factLearning ? 'on' : 'off',
     };
   }
 
@@ -188,17 +193,6 @@ export class ConversationService {
     } finally {
       clearTimeout(timer);
       this.shutdown.abort();
-    }
-  }
-
-  /** A store call for a command: its failure becomes a typed, politely worded error. */
-  private async memoryCall<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof ConversationError) throw error;
-      this.log.error({ err: error }, 'memory call failed');
-      throw new MemoryUnavailableError({ cause: error });
     }
   }
 
@@ -243,6 +237,8 @@ export class ConversationService {
         platform: session.platform,
         windowTokens: settings.windowTokens,
         tokens,
+        facts: pass.memory.facts,
+        factsMaxTokens: this.facts.enabled ? settings.facts!.maxPromptTokens : 0,
       });
       return callModel(this.deps.chatModel, prompt, settings.model, { ...options, tokens });
     };

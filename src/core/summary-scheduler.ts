@@ -1,8 +1,10 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Logger } from 'pino';
-import type { MemoryStore } from './memory-port.js';
+import { FactsOutputError, extractFacts } from './fact-extractor.js';
+import { byRecency } from './facts-prompt.js';
+import type { MemoryStore, SessionMemory, StoredEntry } from './memory-port.js';
 import type { ModelCallPolicy } from './model-call.js';
-import { planFold, summarize } from './summarizer.js';
+import { planFold, summarize, type FoldPlan } from './summarizer.js';
 import type { TokenCounter } from './token-counter.js';
 import type { ConversationEvents } from './turn-report.js';
 import type { SessionRef } from './types.js';
@@ -18,12 +20,19 @@ export interface SummarySettings {
    */
   readonly concurrency?: number;
   readonly policy: ModelCallPolicy;
+  /**
+   * Learn facts about the person from the turns being folded (`MEMORY_FACTS`), in the same job
+   * and slot as the summary: one extraction call per fold, never one per turn. Default false.
+   */
+  readonly learnFacts?: boolean;
 }
 
 /**
  * Folds the oldest turns of a session into its summary, off the reply's path: at most one fold per
  * session at a time and `concurrency` in all; the others wait their turn. A failure keeps the
- * messages, so the next turn over the window tries again.
+ * messages, so the next turn over the window tries again. With `learnFacts`, the same job reads
+ * the folded turns for facts about the person (unless they turned learning off); a failed
+ * extraction changes nothing and the summary goes on without it.
  */
 export class SummaryScheduler {
   private readonly running = new Map<string, Promise<void>>();
@@ -34,6 +43,8 @@ export class SummaryScheduler {
     private readonly deps: {
       readonly store: MemoryStore;
       readonly model: BaseChatModel;
+      /** Model of fact extraction. Default: `model`. */
+      readonly factsModel?: BaseChatModel;
       readonly tokens: TokenCounter;
       readonly log: Logger;
       readonly events: ConversationEvents;
@@ -83,11 +94,24 @@ export class SummaryScheduler {
   }
 
   private async foldOnce(session: SessionRef): Promise<void> {
-    const { store, settings, tokens, signal } = this.deps;
+    const { store, settings, signal } = this.deps;
     if (signal.aborted) return;
     const memory = await store.load(session);
     const plan = planFold(memory.entries, settings.windowTokens);
     if (!plan) return;
+    const learning =
+      settings.learnFacts && memory.factLearning
+        ? this.learnFacts(session, memory, plan.entries)
+        : Promise.resolve();
+    try {
+      await this.fold(session, memory, plan);
+    } finally {
+      await learning;
+    }
+  }
+
+  private async fold(session: SessionRef, memory: SessionMemory, plan: FoldPlan): Promise<void> {
+    const { store, settings, tokens, signal } = this.deps;
     const result = await summarize({
       model: this.deps.model,
       previousSummary: memory.summary,
@@ -106,5 +130,38 @@ export class SummaryScheduler {
     });
     if (committed) this.deps.events.summaryCommitted?.(session, plan.count, result.usage);
     this.deps.log.debug({ session: session.id, folded: plan.count, committed }, 'summary');
+  }
+
+  /** Extracts facts from the folded turns and applies them; never throws. */
+  private async learnFacts(
+    session: SessionRef,
+    memory: SessionMemory,
+    entries: readonly StoredEntry[],
+  ): Promise<void> {
+    const { store, tokens, signal, settings, events, log } = this.deps;
+    try {
+      const extraction = await extractFacts({
+        model: this.deps.factsModel ?? this.deps.model,
+        known: byRecency(memory.facts),
+        entries,
+        tokens,
+        policy: settings.policy,
+        signal,
+      });
+      const applied = await store.applyFacts(session, {
+        ...extraction.changes,
+        expect: memory.generations,
+        at: Date.now(),
+      });
+      events.factsLearned?.(session, extraction.usage, applied);
+      log.debug({ session: session.id, ...applied }, 'facts');
+    } catch (error) {
+      const usage = error instanceof FactsOutputError ? error.usage : undefined;
+      events.factsFailed?.(session, error, usage);
+      log.warn(
+        { err: error, session: session.id },
+        'fact extraction failed; next fold tries again',
+      );
+    }
   }
 }

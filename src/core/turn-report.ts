@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ConversationError, type FailureCode } from './errors.js';
+import type { FactsApplied } from './facts.js';
 import type { Reply, SessionRef, TokenUsage, Turn } from './types.js';
 
 export type TurnOutcome = 'answered' | FailureCode | 'error';
@@ -20,6 +21,13 @@ export interface ConversationEvents {
   turnCompleted?(report: TurnReport): void;
   summaryCommitted?(session: SessionRef, foldedMessages: number, usage: TokenUsage): void;
   summaryFailed?(session: SessionRef, error: unknown): void;
+  /** Facts were extracted at a fold with `usage` (the extraction's model call), then applied. */
+  factsLearned?(session: SessionRef, usage: TokenUsage, applied: FactsApplied): void;
+  /**
+   * Fact extraction changed nothing: the model failed, or its answer did not parse (then `usage`
+   * gives the tokens it cost anyway).
+   */
+  factsFailed?(session: SessionRef, error: unknown, usage?: TokenUsage): void;
 }
 
 /** The outcome of a failed turn: the `code` of a `ConversationError`, `error` for anything else. */

@@ -77,6 +77,10 @@ export interface MemorySnapshot {
   readonly summaryTokens: number;
   readonly messageCount: number;
   readonly messageTokens: number;
+  /** The person's facts allowed here, most recently confirmed first (none when facts are off). */
+  readonly facts: readonly { readonly id: string; readonly text: string }[];
+  /** Fact learning: on, off (the person said `/remember off`), or disabled for everyone. */
+  readonly factLearning: 'on' | 'off' | 'disabled';
 }
 
 export interface ReplyOptions {

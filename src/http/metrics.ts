@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConversationEvents } from '../core/conversation.js';
+import type { TokenUsage } from '../core/types.js';
 
 /**
  * Prometheus metrics (prom-client), on a registry of their own so several apps in one process
@@ -22,13 +23,19 @@ export class Metrics {
   });
   readonly modelTokens = new Counter({
     name: 'chatmem_model_tokens_total',
-    help: 'Tokens sent to (in) and received from (out) the chat model, summaries included',
+    help: 'Tokens sent to (in) and received from (out) the chat model by purpose (chat, summary, facts)',
     labelNames: ['direction', 'purpose'] as const,
     registers: [this.registry],
   });
   readonly summaries = new Counter({
     name: 'chatmem_summaries_total',
     help: 'Summaries by result (committed, failed)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly factExtractions = new Counter({
+    name: 'chatmem_fact_extractions_total',
+    help: 'Fact extractions at summary folds by result (applied, stale, failed)',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
@@ -69,7 +76,20 @@ export class Metrics {
         this.modelTokens.inc({ direction: 'out', purpose: 'summary' }, usage.outputTokens);
       },
       summaryFailed: () => this.summaries.inc({ result: 'failed' }),
+      factsLearned: (_session, usage, applied) => {
+        this.factExtractions.inc({ result: applied.status });
+        this.countTokens('facts', usage);
+      },
+      factsFailed: (_session, _error, usage) => {
+        this.factExtractions.inc({ result: 'failed' });
+        if (usage) this.countTokens('facts', usage);
+      },
     };
+  }
+
+  private countTokens(purpose: string, usage: TokenUsage): void {
+    this.modelTokens.inc({ direction: 'in', purpose }, usage.inputTokens);
+    this.modelTokens.inc({ direction: 'out', purpose }, usage.outputTokens);
   }
 
   async render(): Promise<{ body: string; contentType: string }> {

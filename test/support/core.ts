@@ -1,6 +1,10 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { pino } from 'pino';
-import { ConversationService, type ConversationSettings } from '../../src/core/conversation.js';
+import {
+  ConversationService,
+  type ConversationEvents,
+  type ConversationSettings,
+} from '../../src/core/conversation.js';
 import { TiktokenCounter } from '../../src/core/token-counter.js';
 import type { MemoryStore } from '../../src/core/memory-port.js';
 
@@ -22,6 +26,7 @@ export function makeService(params: {
   chatModel: BaseChatModel;
   summaryModel?: BaseChatModel;
   settings?: Partial<ConversationSettings>;
+  events?: ConversationEvents;
 }): ConversationService {
   return new ConversationService({
     store: params.store,
@@ -30,5 +35,6 @@ export function makeService(params: {
     tokens,
     logger: silentLogger,
     settings: { ...SETTINGS, ...params.settings },
+    events: params.events,
   });
 }
