@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { WITHOUT_MEMORY } from '../../src/core/conversation.js';
 import { UNKNOWN_GENERATIONS } from '../../src/core/memory-port.js';
@@ -22,7 +24,7 @@ afterEach(async () => {
 });
 
 async function openStore(more: Partial<ConstructorParameters<typeof SqliteMemoryStore>[0]> = {}) {
-  const path = join(root, `${++files}.db`);
+  const path = more.path ?? join(root, `${++files}.db`);
   const store = new SqliteMemoryStore({ ...POLICY, path, busyTimeoutMs: 30, ...more });
   await store.init();
   stores.push(store);
@@ -110,6 +112,37 @@ describe('SqliteMemoryStore during a turn: a file that cannot take writes is an 
       expect.arrayContaining(['My name is Ann.', 'Still there?', 'echo: Still there?', 'And now?']),
     );
     await service.close();
+  });
+});
+
+describe('SqliteMemoryStore: a crash', () => {
+  it('loses no acknowledged turn when the process is killed mid-write', async () => {
+    const path = join(root, 'crash.db');
+    const writer = spawn(
+      process.execPath,
+      [
+        '--import',
+        import.meta.resolve('tsx'),
+        fileURLToPath(new URL('./sqlite-crash-writer.ts', import.meta.url)),
+        path,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let acknowledged = 0;
+    writer.stdout.on('data', (chunk: Buffer) => {
+      const lines = chunk.toString().trim().split('\n');
+      acknowledged = Math.max(acknowledged, Number(lines.at(-1)));
+      if (acknowledged >= 200) writer.kill('SIGKILL');
+    });
+    await new Promise((resolve) => writer.on('close', resolve));
+    expect(acknowledged).toBeGreaterThanOrEqual(200);
+
+    const store = await openStore({ path });
+    const memory = await store.load(alice);
+    // Every acknowledged turn is there, whole; the one in flight at the kill is all or nothing.
+    expect(memory.entries.length % 2).toBe(0);
+    expect(memory.entries.length / 2).toBeGreaterThanOrEqual(acknowledged);
+    expect(texts(memory.entries.slice(0, 4))).toEqual(['q1', 'a1', 'q2', 'a2']);
   });
 });
 
