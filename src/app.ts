@@ -65,6 +65,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       windowTokens: config.memory.windowTokens,
       summaryMaxTokens: config.memory.summaryMaxTokens,
       summaryConcurrency: config.memory.summaryConcurrency,
+      facts: config.memory.facts,
       maxInputChars: config.maxInputChars,
       ratePerMinute: config.ratePerMinute,
       // Downloads and transcription run inside the user's gate: the lease covers them.
@@ -142,6 +143,7 @@ function createStore(config: Config, logger: Logger, metrics: Metrics): Store {
   const policy = {
     ttlSeconds: config.memory.ttlSeconds,
     ...hardCapFor(config.memory.windowTokens),
+    maxFacts: config.memory.facts.maxStored,
   };
   // While the store cannot take writes, answered turns wait here and are written once it can.
   const buffered = (inner: MemoryStore) => {

@@ -98,6 +98,15 @@ export const variables = z.object({
    * off the reply's path, and a few at a time keep a burst from queueing behind the endpoint.
    */
   SUMMARY_CONCURRENCY: integer(1, 64, 2),
+  /**
+   * Long-term facts about each person, learned when turns are folded into the summary (true):
+   * the summary is lossy, facts keep a name or an allergy for good. false: none for anyone.
+   */
+  MEMORY_FACTS: boolean(true),
+  /** Budget of the facts block in a prompt (300 tokens: about 20 short facts). */
+  FACTS_MAX_TOKENS: integer(0, 100_000, 300, ' of tokens'),
+  /** Facts kept per person per platform (50); past it the least recently confirmed go. */
+  FACTS_MAX_STORED: integer(1, 1000, 50, ' of facts'),
   /** Longest message accepted (4000 characters); longer ones are refused, not truncated. */
   MAX_INPUT_CHARS: integer(1, 1_000_000, 4000, ' of characters'),
   /** Images reach the model as content parts (true); false for a model without vision. */
@@ -263,6 +272,12 @@ function toConfig(e: Variables) {
         e.SUMMARY_MAX_TOKENS ??
         Math.min(SUMMARY_MAX_TOKENS_DEFAULT, Math.floor(e.MEMORY_WINDOW_TOKENS / 2)),
       summaryConcurrency: e.SUMMARY_CONCURRENCY,
+      /** Long-term facts about each person. */
+      facts: {
+        enabled: e.MEMORY_FACTS,
+        maxPromptTokens: e.FACTS_MAX_TOKENS,
+        maxStored: e.FACTS_MAX_STORED,
+      },
     },
     maxInputChars: e.MAX_INPUT_CHARS,
     /** Images, voice messages and text files. */
