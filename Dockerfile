@@ -27,7 +27,11 @@ COPY --from=build /app/dist ./dist
 ENV HTTP_PORT=8080
 EXPOSE 8080
 
-# Files stay owned by root, read-only for the process; the bot writes nothing to disk.
+# Files stay owned by root, read-only for the process. Without Redis (MEMORY_STORE=sqlite, the
+# default when no Redis is configured) the bot writes only its SQLite file under /app/data: mount a
+# volume there to keep memory across containers.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME ["/app/data"]
 USER node
 
 # No curl in the slim image: Node's fetch asks /healthz. The shell expands HTTP_PORT at run time,

@@ -300,6 +300,13 @@ describe('Dockerfile', () => {
     expect(argsOf(final, 'USER').at(-1)).toBe('node');
   });
 
+  it('gives the node user a data directory for the SQLite store (the default without Redis)', () => {
+    const runs = argsOf(final, 'RUN').join('\n');
+    expect(runs).toMatch(/mkdir -p \/app\/data/);
+    expect(runs).toMatch(/chown node:node \/app\/data/);
+    expect(argsOf(final, 'VOLUME').join(' ')).toContain('/app/data');
+  });
+
   it("starts node dist/main.js directly, with the image's Node, and stops on SIGTERM", () => {
     const command = argsOf(final, 'CMD');
     expect(command).toHaveLength(1);
