@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import type { BaseMessage } from '@langchain/core/messages';
 import { buildPrompt } from '../src/core/prompt.js';
@@ -12,7 +12,7 @@ import { connect, deleteKeys, findRedis, redisVersion, type RedisEnv } from './r
 import { OUR_CATEGORIES, REFERENCE_CATEGORIES } from './profile.js';
 import { nameScript, RequestCounter } from './redis-monitor.js';
 import { MemoizedCounter } from './token-tally.js';
-import { OURS, PIPELINED, REFERENCE, renderResults, type Results } from './report.js';
+import { OURS, PIPELINED, REFERENCE, type Results } from './report.js';
 import {
   deleteSessionKeys,
   measureBurst,
@@ -50,11 +50,12 @@ function nameOurScripts(): void {
 }
 
 /**
- * Runs every measurement against one Redis, both sides one after the other (never at the same
- * time), then deletes the keys it created and stops any redis-server it started, also on failure
- * or Ctrl+C. Keys carry a one-hour TTL as a last resort.
+ * The memory-layer mode: runs every measurement against one Redis, both sides one after the other
+ * (never at the same time), then deletes the keys it created and stops any redis-server it
+ * started, also on failure or Ctrl+C. Keys carry a one-hour TTL as a last resort. Returns the
+ * results for RESULTS.md, or undefined when `--only` ran some sections (printed raw instead).
  */
-export async function orchestrate(args: readonly string[]): Promise<void> {
+export async function orchestrate(args: readonly string[]): Promise<Results | undefined> {
   // `--only=1,2,cpu,3,5,6` runs some sections (for working on the bench); RESULTS.md needs all.
   const only = args
     .find((a) => a.startsWith('--only='))
@@ -227,7 +228,7 @@ export async function orchestrate(args: readonly string[]): Promise<void> {
     if (only) {
       log('\n--only given: RESULTS.md is written by full runs only. Raw results:');
       log(JSON.stringify(results, (_k, v: unknown) => (v instanceof Map ? [...v] : v), 2));
-      return;
+      return undefined;
     }
     results.promptParts = await promptParts(tokens, texts);
     results.environment = {
@@ -242,9 +243,7 @@ export async function orchestrate(args: readonly string[]): Promise<void> {
       runSeconds: 0,
     };
     results.environment.runSeconds = (performance.now() - started) / 1000;
-    const markdown = renderResults(results as Results);
-    writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
-    log(`\n${markdown}`);
+    return results as Results;
   } finally {
     await cleanup();
     log(`total run time ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -255,7 +254,7 @@ export async function orchestrate(args: readonly string[]): Promise<void> {
  * Which src/ was measured: the commit and whether src/ had uncommitted changes (read-only git
  * commands); `BENCH_SRC_REVISION` overrides it for a copy of the tree without .git.
  */
-function sourceRevision(): string {
+export function sourceRevision(): string {
   const override = process.env.BENCH_SRC_REVISION?.trim();
   if (override) return override;
   const git = (...args: string[]) =>

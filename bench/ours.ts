@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { ConversationService, type ConversationSettings } from '../src/core/conversation.js';
 import { SessionBusyError } from '../src/core/errors.js';
-import type { KeyedQueue } from '../src/core/keyed-queue.js';
+import type { UserGate } from '../src/core/user-gate.js';
 import { telegramSession } from '../src/core/session-id.js';
 import type { TokenCounter } from '../src/core/token-counter.js';
 import type { SessionRef } from '../src/core/types.js';
@@ -122,9 +122,12 @@ export class OursSide implements Side {
     return addressFromClientInfo(String(await this.redis.call('CLIENT', 'INFO')));
   }
 
-  /** Sessions with turns queued or running in the service's KeyedQueue (a private field). */
+  /**
+   * Sessions with turns queued or running: the size of the KeyedQueue of the service's UserGate
+   * (a private field).
+   */
   queueSize(): number {
-    return (this.service as unknown as { queue: KeyedQueue }).queue.size;
+    return (this.service as unknown as { gate: UserGate }).gate.size;
   }
 
   /** Summaries scheduled or running (a private field). */

@@ -2,14 +2,15 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * `npm run bench`: our memory vs the LangChain reference recipe, side by side on one Redis; writes
- * bench/RESULTS.md. Process-memory figures need `gc()`, so without `--expose-gc` the script runs
- * itself again with it (and with tsx as loader), passing on its exit code.
+ * `npm run bench`: ours vs the LangChain recipe, end to end (both bots as processes) and in the
+ * memory layer (bench/bench-modes.ts); writes bench/RESULTS.md. Process-memory figures need
+ * `gc()`, so without `--expose-gc` the script runs itself again with it (and with tsx as loader),
+ * passing on its exit code.
  */
 if (typeof globalThis.gc === 'function') {
-  const { orchestrate } = await import('./orchestrate.js');
+  const { runBench } = await import('./bench-modes.js');
   try {
-    await orchestrate(process.argv.slice(2));
+    await runBench(process.argv.slice(2));
     process.exit(0);
   } catch (error) {
     process.stderr.write(
