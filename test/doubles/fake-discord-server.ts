@@ -51,4 +51,5 @@ export type {
   FakeDiscordServerOptions,
   FakeFailure,
 } from './discord/types.js';
+export type { AttachmentInput } from './discord/attachments.js';
 export { startFakeDiscordServer } from './discord/server.js';

@@ -9,6 +9,15 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeTranscriptions, type TranscriptionEndpoint } from './openai/transcriptions.js';
+
+export type {
+  ImagePart,
+  RecordedTranscription,
+  TranscriptionEndpoint,
+  TranscriptionReply,
+} from './openai/transcriptions.js';
+export { dataUrlBytes, imagePartsOf } from './openai/transcriptions.js';
 
 /** One message as the client sent it; `content` is a string or an array of content parts. */
 export interface ChatMessageIn {
@@ -87,6 +96,8 @@ export interface FakeOpenAIServer {
   readonly baseURL: string;
   /** Chat completion requests only (not `/v1/models`, not 404s), in arrival order. */
   readonly requests: RecordedRequest[];
+  /** `POST /v1/audio/transcriptions`: its recorded requests and scripted replies (reset too). */
+  readonly transcriptions: TranscriptionEndpoint;
   /** Replaces the current handler; the default answers `echo: <last user message text>`. */
   setHandler(handler: FakeHandler): void;
   /** One-shot replies, used first-in first-out before the handler is asked. */
@@ -229,13 +240,17 @@ function toChatCompletionRequest(value: unknown): ChatCompletionRequestBody | st
   return value as ChatCompletionRequestBody;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readRaw(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRaw(req)).toString('utf8');
 }
 
 function sendJson(
@@ -259,7 +274,7 @@ function sendJson(
  * surprises) and an ephemeral port, so parallel test files never collide.
  *
  * Routes: `POST /v1/chat/completions` (also `/chat/completions`), `GET /v1/models` (also
- * `/models`); anything else is a 404 in OpenAI's error shape, and a body that is not a JSON chat
+ * `/models`), `POST /v1/audio/transcriptions` (multipart; see `transcriptions`); anything else is a 404 in OpenAI's error shape, and a body that is not a JSON chat
  * completion request is a 400 in that shape. `options.handler` defaults to the echo handler.
  * `options.keepAliveTimeoutMs` (default 1000: idle sockets go away soon) is how long an idle
  * connection stays open; HTTP clients (undici, Node's agent) stop reusing a connection whose
@@ -273,6 +288,7 @@ export async function startFakeOpenAIServer(
   let handler = initialHandler;
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
+  const transcriptions = new FakeTranscriptions();
   const closing = new AbortController();
   let requestCounter = 0;
 
@@ -307,6 +323,13 @@ export async function startFakeOpenAIServer(
         },
         baseHeaders,
       );
+      return;
+    }
+    if (
+      method === 'POST' &&
+      (path === '/v1/audio/transcriptions' || path === '/audio/transcriptions')
+    ) {
+      await transcriptions.handle(req, await readRaw(req), res);
       return;
     }
     if (method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/chat/completions')) {
@@ -489,6 +512,7 @@ export async function startFakeOpenAIServer(
   return {
     baseURL: `http://${urlHost}:${port}/v1`,
     requests,
+    transcriptions,
     setHandler(next) {
       handler = next;
     },
@@ -498,6 +522,7 @@ export async function startFakeOpenAIServer(
     reset() {
       requests.length = 0;
       queue.length = 0;
+      transcriptions.reset();
       handler = initialHandler;
     },
     close() {

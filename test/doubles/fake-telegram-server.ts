@@ -23,6 +23,7 @@ export type {
   TelegramResponse,
   WebhookState,
 } from './telegram/types.js';
+export type { UploadedFile } from './telegram/files.js';
 export { groupChat, makeUser, privateChat, supergroupChat } from './telegram/builders.js';
 export { formatMessageText } from './telegram/entities/format-message-text.js';
 export { startFakeTelegramServer } from './telegram/server.js';

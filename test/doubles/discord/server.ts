@@ -69,6 +69,7 @@ export async function startFakeDiscordServer(
       return interaction.record;
     },
     typingIn: (channelId) => world.typing.get(channelId) ?? 0,
+    downloads: () => [...world.files.downloads],
     registeredCommands: (guildId) => [...world.commandList(guildId ?? 'global')],
 
     failNext(method, path, failure, times = 1) {

@@ -1,6 +1,7 @@
 /**
- * The fake Discord's one port: REST over HTTP and the gateway as a WebSocket upgrade of
- * `/gateway` (or `/gateway/resume`), JSON encoding only, optionally zlib-stream compressed.
+ * The fake Discord's one port: REST over HTTP, the CDN's `/attachments/…` files, and the gateway
+ * as a WebSocket upgrade of `/gateway` (or `/gateway/resume`), JSON encoding only, optionally
+ * zlib-stream compressed.
  */
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
@@ -21,6 +22,7 @@ export async function serveDiscord(discord: FakeDiscord): Promise<DiscordHttp> {
   const handleRest = createRestHandler(discord);
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
+    if (discord.world.files.serve(req, res)) return;
     handleRest(req, res).catch((error: unknown) => {
       // Only reached on a bug in the fake; answer rather than leave the client hanging.
       sendReply(res, apiError(500, 0, `fake Discord server failed: ${String(error)}`));

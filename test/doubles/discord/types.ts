@@ -9,6 +9,7 @@ import type {
   JsonObject,
   MessageObject,
 } from './wire-types.js';
+import type { AttachmentInput } from './attachments.js';
 import type {
   IdentifyPayload,
   InteractionRecord,
@@ -58,6 +59,13 @@ export interface CreateMessageInput {
   /** Default 0 (DEFAULT), or 19 (REPLY) when `referencedMessageId` is set. */
   type?: number;
   embeds?: unknown[];
+  /**
+   * Files, each served at a CDN-shaped URL of the fake (only in the payload); a guild message
+   * that neither mentions the bot nor reaches it with MessageContent arrives without them.
+   */
+  attachments?: AttachmentInput[];
+  /** Message flags, e.g. 8192 (IS_VOICE_MESSAGE) with an `audio/ogg` attachment. Default 0. */
+  flags?: number;
 }
 
 /** An application command invocation for {@link FakeDiscordServer.createInteraction}. */
@@ -173,6 +181,8 @@ export interface FakeDiscordServer {
   interactionResponses(interactionId: string): InteractionRecord;
   /** `POST /channels/:id/typing` calls so far. */
   typingIn(channelId: string): number;
+  /** Attachment ids whose files were downloaded from the fake CDN, in order. */
+  downloads(): string[];
   /** Commands registered globally, or for `guildId`, in registration order. */
   registeredCommands(guildId?: string): ApplicationCommand[];
 

@@ -107,6 +107,10 @@ export interface AttachmentObject {
   url: string;
   proxy_url: string;
   content_type?: string;
+  /** Voice messages: the length in seconds. */
+  duration_secs?: number;
+  /** Voice messages: the base64 waveform. */
+  waveform?: string;
 }
 
 /** `allowed_mentions` as Discord accepts it. */

@@ -3,6 +3,7 @@
  * messages, commands, interactions, and the REST calls recorded. Gateway sessions live in
  * `gateway.ts`; everything else reads and changes this one object.
  */
+import { AttachmentFiles } from './attachments.js';
 import { ChannelType, THREAD_TYPES } from './constants.js';
 import { createSnowflakeGenerator, isoTime } from './helpers.js';
 import type { InteractionRecord, RecordedRequest, StoredMessage } from './records.js';
@@ -80,6 +81,8 @@ export class DiscordWorld {
   readonly interactionsByToken = new Map<string, InternalInteraction>();
   readonly requests: RecordedRequest[] = [];
   readonly failures: ScriptedFailure[] = [];
+  /** Files of user messages, served as the CDN serves them. */
+  readonly files = new AttachmentFiles();
   tokenRevoked = false;
   userCounter = 0;
   /** Set once the server listens. */

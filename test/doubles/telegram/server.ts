@@ -18,14 +18,15 @@ const DEFAULT_WAIT_MS = 5_000;
  * files never collide.
  *
  * Routes: `POST`/`GET /bot<token>/<method>` (method names case-insensitive, as in Telegram).
- * Implemented: getMe, getUpdates (real long polling), sendMessage, editMessageText,
+ * Implemented: getMe, getFile, getUpdates (real long polling), sendMessage, editMessageText,
  * deleteMessage, sendChatAction, setMyCommands, getMyCommands, deleteMyCommands, setWebhook,
  * deleteWebhook, getWebhookInfo, answerCallbackQuery. Any other method is 404 "Not Found" (the
  * self-hosted Bot API says "Not Found: method not found"); a path without `/bot` is 404 too.
  *
  * Known simplifications: no anti-flood rules (the Bot API stretches a repeated short poll to 3 s
  * and delays a second 409 by 3 s), no admin rights (any known message may be deleted), no
- * webhook delivery (setWebhook only records, and blocks getUpdates as Telegram does), no media.
+ * webhook delivery (setWebhook only records, and blocks getUpdates as Telegram does); files are
+ * downloaded (`addFile`, `getFile`, `/file/bot<token>/<path>`) but the bot cannot send any.
  */
 export async function startFakeTelegramServer(
   options: FakeTelegramServerOptions = {},
@@ -84,6 +85,8 @@ export async function startFakeTelegramServer(
     editMessage: (chatId, messageId, text) => userEdits(state, chatId, messageId, text),
     createForumTopic: (from, chat, name) => userCreatesTopic(state, from, chat, name),
     pushUpdate: (update) => state.enqueue(update),
+    addFile: (bytes, name) => state.files.add(bytes, name),
+    downloads: () => [...state.files.downloads],
     pendingUpdates() {
       return [...state.queue];
     },

@@ -5,6 +5,7 @@
  */
 import type { BotCommand, Chat, Message, Update, User, UserFromGetMe } from 'grammy/types';
 import type { UserLookup } from './entities/draft.js';
+import { FileStore } from './files.js';
 import type { InjectedFailure, RecordedCall, SentMessage, WebhookState } from './types.js';
 
 export interface StoredMessage {
@@ -59,6 +60,8 @@ export class TelegramState {
   readonly commandSets = new Map<string, BotCommand[]>();
   /** Callback queries not answered yet. */
   readonly callbackQueries = new Set<string>();
+  /** Files users uploaded, served by `getFile` and `/file/bot<token>/<path>`. */
+  readonly files = new FileStore();
   /** Updates not yet confirmed by a `getUpdates` offset, oldest first. */
   queue: Update[] = [];
   nextUpdateId: number;

@@ -1,7 +1,8 @@
 /**
  * The HTTP side of the fake Telegram: `POST`/`GET /bot<token>/<method>` (method names
  * case-insensitive, as in Telegram), each call recorded, checked (token, method, injected failure)
- * and handed to its method; any other path is 404 "Not Found".
+ * and handed to its method; `GET /file/bot<token>/<path>` serves uploaded files; any other path is
+ * 404 "Not Found".
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -64,6 +65,7 @@ async function handleRequest(
     res.socket?.destroy();
     return;
   }
+  if (api.state.files.serve(url.pathname, api.token, res)) return;
   if (match === null) {
     answerError(res, undefined, new ApiError(404, 'Not Found'));
     return;

@@ -13,6 +13,7 @@ import type {
   User,
   UserFromGetMe,
 } from 'grammy/types';
+import type { UploadedFile } from './files.js';
 
 /** A chat a user can write in: private chats, groups and supergroups (channels have no `from`). */
 export type NonChannelChat = Exclude<Chat, Chat.ChannelChat>;
@@ -162,6 +163,15 @@ export interface FakeTelegramServer {
   pushUpdate(update: Omit<Update, 'update_id'>): Update;
   /** Updates queued and not yet confirmed by a `getUpdates` offset, oldest first. */
   pendingUpdates(): Update[];
+  /**
+   * A user uploads a file: `getFile` will hand out its path and `/file/bot<token>/<path>` its
+   * bytes. Returns the `file_id`, `file_unique_id` and true `file_size` to put in a message's
+   * `photo`, `document`, `voice` or `audio` (a test may declare another size there, to lie).
+   * `name` gives the path its extension.
+   */
+  addFile(bytes: Uint8Array, name?: string): UploadedFile;
+  /** `file_path`s the bot downloaded, in order. */
+  downloads(): string[];
 
   /** Messages the bot sent (deleted ones included, flagged), in send order; optionally one chat's. */
   sentMessages(chatId?: number): SentMessage[];

@@ -24,6 +24,7 @@ export interface ApiMethod {
 export function apiMethods(state: TelegramState, poll: LongPoll): Map<string, ApiMethod> {
   const table: [string, (params: Params) => unknown][] = [
     ['getMe', () => state.botUser],
+    ['getFile', (params) => state.files.getFile(params)],
     ['sendMessage', (params) => sendMessage(state, params)],
     ['editMessageText', (params) => editMessageText(state, params)],
     ['deleteMessage', (params) => deleteMessage(state, params)],
