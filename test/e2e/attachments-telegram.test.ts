@@ -68,7 +68,7 @@ describe('Telegram attachments end to end', () => {
         const type = await redis.type(key);
         if (type === 'list') return redis.lrange(key, 0, -1);
         if (type === 'hash') return Object.values(await redis.hgetall(key));
-        if (type === 'zset') return redis.zrange(key, 0, -1);
+        if (type === 'zset') return redis.zrange(key, '0', '-1');
         if (type === 'set') return redis.smembers(key);
         return [(await redis.get(key)) ?? ''];
       }),
