@@ -520,19 +520,18 @@ export function renderResults(r: Results): string {
       'The queue and the summary map are empty: nothing is kept per session in the process; the ' +
       'sessions live in Redis, whose used_memory grew instead (it is shared with other users of ' +
       'that Redis, so that column is indicative).',
-    `**Memory held per turn for the whole model-call budget.** Right after the ` +
-      `${int(memLast.sessions)}-session run the heap held ${(heldRightAfter / 2 ** 20).toFixed(1)} ` +
-      `MiB more than ${r.memoryBudgetMs / 1000 + 1} s later. \`callModel\` ` +
-      '(`src/core/model-call.ts`) creates ' +
-      '`AbortSignal.timeout(remaining)` for every model call and combines it with ' +
-      "`AbortSignal.any`; the timer is not cleared when the call ends, so each turn's signals, and " +
-      'the abort listeners LangChain registers on them (closures over the call), stay reachable ' +
-      'until the timer fires. It is bounded (turn rate × budget, about ' +
-      `${int(heldRightAfter / turnsHeld)} ` +
-      'bytes per turn here) and not a leak, but with the default budget of ' +
-      `${OUR_SETTINGS.model.timeoutMs / 1000} s it holds ${OUR_SETTINGS.model.timeoutMs / r.memoryBudgetMs}× ` +
-      'as many turns at the same rate. Proposed fix: an `AbortController` with `setTimeout` cleared in a ' +
-      '`finally` (or `clearTimeout` via a disposable), instead of `AbortSignal.timeout`.',
+    heldRightAfter > 2 ** 20
+      ? `**Memory held per turn after it ended.** Right after the ${int(memLast.sessions)}-session ` +
+          `run the heap held ${(heldRightAfter / 2 ** 20).toFixed(1)} MiB more than ` +
+          `${r.memoryBudgetMs / 1000 + 1} s later, about ${int(heldRightAfter / turnsHeld)} bytes ` +
+          'per turn of the last model-call budget: something a turn creates stays reachable until ' +
+          "a timer of that budget fires (earlier runs found `callModel`'s `AbortSignal.timeout`; " +
+          'look for another timer that is not cleared when the call ends).'
+      : `**No memory is held per turn after it ends**: right after the ` +
+          `${int(memLast.sessions)}-session run the heap was within ` +
+          `${(heldRightAfter / 2 ** 20).toFixed(1)} MiB of its size ${r.memoryBudgetMs / 1000 + 1} s ` +
+          "later. (Earlier runs found `callModel`'s `AbortSignal.timeout` keeping each turn's " +
+          'signals and listeners for the whole budget; it now clears its own timer.)',
   );
 
   // ---- cpu
@@ -698,22 +697,19 @@ function findings(r: Results): string[] {
       `bench/scenarios.ts, checked to keep the same messages): ${us(trimFullCandidate)} and ` +
       `${us(trimCapCandidate)} for the same two lists.`,
     '2. **The usage fallback counts the whole prompt on every turn** ' +
-      '(`src/core/conversation.ts` `runTurn`: `answer.usage ?? { inputTokens: ' +
-      'prompt.reduce(countMessage) … }`) when the endpoint reports no usage (some ' +
+      '(`src/core/model-call.ts` `callModel`: `answer.usage ?? { inputTokens: ' +
+      'messages.reduce(countMessage) … }`) when the endpoint reports no usage (some ' +
       `OpenAI-compatible servers, or streaming without usage): ${us(fallback)} per turn here. ` +
       'Proposed fix: add up the stored counts of the kept history, the system message and the ' +
       'question, all known already, or compute it only when read.',
-    '3. **Each turn keeps its model-call signals alive for the whole time budget** ' +
-      '(`src/core/model-call.ts` `callModel`: `AbortSignal.timeout(remaining)` combined with ' +
-      '`AbortSignal.any`; the timer is not cleared when the call ends). Bounded, not a leak; ' +
-      'measured in section 6. Proposed fix: an `AbortController` with a `setTimeout` cleared in ' +
-      '`finally`.',
-    '4. Minor: `RedisMemoryStore.init()` runs `SCRIPT LOAD` "to keep the first turn at two round ' +
+    '3. Minor: `RedisMemoryStore.init()` runs `SCRIPT LOAD` "to keep the first turn at two round ' +
       'trips", but ioredis sends the first call of each script on a connection as `EVAL` with ' +
       'the script text anyway (section 1); the first turn is two requests either way.',
     "Found by earlier runs of this benchmark and fixed in src/ meanwhile: js-tiktoken's cost " +
       '(ef21f13, per-piece count cache), `trimHistory` re-counting the whole stored list (ef21f13; ' +
-      'it took 0.2–0.3 s per turn, blocking the event loop, at the 400-message hard cap), and ' +
+      'it took 0.2–0.3 s per turn, blocking the event loop, at the 400-message hard cap), ' +
+      "`callModel`'s `AbortSignal.timeout` holding every turn's signals for the whole model-call " +
+      'budget (now a timer cleared after each attempt), and ' +
       '`TiktokenCounter` throwing on special-token text such as `<|endoftext|>` in a user message ' +
       '(6078631: the turn was answered but not remembered, or `reply()` rejected with a plain ' +
       '`Error` when the endpoint reported no usage).',
