@@ -74,6 +74,7 @@ describe('Telegram end to end', () => {
       'start',
       'help',
       'memory',
+      'remember',
       'forget',
     ]);
     const first = await say(ann, privateChat(ann), 'My name is Ann.');
@@ -150,8 +151,8 @@ describe('Telegram end to end', () => {
     expect((await say(ann, group, '/forget@parrot_test_bot')).replies[0]!.text).toBe(
       'Done: I have forgotten our conversation here.',
     );
-    expect((await say(ann, group, '/memory@parrot_test_bot')).replies[0]!.text).toBe(
-      'I do not remember anything of this conversation yet.',
+    expect((await say(ann, group, '/memory@parrot_test_bot')).replies[0]!.text).toMatch(
+      /^I do not remember anything of this conversation yet\.\n\nLearning facts about you: on/,
     );
     expect((await say(ann, privateChat(ann), '/memory')).replies[0]!.text).toMatch(
       /^2 recent messages/,

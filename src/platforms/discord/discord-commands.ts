@@ -34,6 +34,24 @@ export function discordCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
       .setContexts(contexts)
       .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
       .toJSON(),
+    new SlashCommandBuilder()
+      .setName('remember')
+      .setDescription('Make the bot remember a fact about you, or stop or resume its learning')
+      .addStringOption((option) =>
+        option
+          .setName('fact')
+          .setDescription('What to remember, e.g. "I am vegetarian"')
+          .setMaxLength(200),
+      )
+      .addStringOption((option) =>
+        option
+          .setName('learning')
+          .setDescription('Learn facts about you as you talk (default: on)')
+          .addChoices({ name: 'on', value: 'on' }, { name: 'off', value: 'off' }),
+      )
+      .setContexts(contexts)
+      .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+      .toJSON(),
   ];
 }
 

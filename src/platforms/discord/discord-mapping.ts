@@ -2,6 +2,7 @@ import { ChannelType, MessageType, cleanContent, type Message } from 'discord.js
 import { InvalidSessionIdError, discordSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
+import type { ActionRequest } from '../shared/memory-commands.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
 import { discordAttachments, type DiscordAttachment } from './discord-attachments.js';
 
@@ -107,8 +108,14 @@ export interface SlashCommand {
  * said: the person is waiting for an answer.
  */
 export function commandOf(interaction: SlashCommand): CommandRequest | undefined {
-  const scope =
-    interaction.commandName === 'forget' ? interaction.options.getString('scope') : null;
+  const { commandName, options } = interaction;
+  // /forget scope; /remember fact, or learning on|off (which wins when both are given).
+  const args =
+    commandName === 'forget'
+      ? options.getString('scope')
+      : commandName === 'remember'
+        ? (options.getString('learning') ?? options.getString('fact'))
+        : null;
   let session: SessionRef;
   try {
     session = interactionSession(interaction);
@@ -117,13 +124,47 @@ export function commandOf(interaction: SlashCommand): CommandRequest | undefined
     throw error;
   }
   return {
-    name: interaction.commandName.toLowerCase(),
-    args: scope ?? '',
+    name: commandName.toLowerCase(),
+    args: args ?? '',
     session,
     place: placeOf(interaction.user.id, interaction.guildId),
     private: true,
     addressed: true,
     ephemeral: true,
+  };
+}
+
+/** The fields of a button press the bot reads; discord.js's `ButtonInteraction` has them all. */
+export interface ButtonPress {
+  readonly customId: string;
+  readonly guildId: string | null;
+  readonly channelId: string | null;
+  readonly user: { readonly id: string };
+  /** Who ran the command whose answer holds the button. */
+  readonly message: {
+    readonly interactionMetadata: { readonly user: { readonly id: string } } | null;
+  };
+}
+
+/**
+ * A pressed button as an action of the presser, in their session where it was pressed;
+ * undefined when the IDs do not validate. Command answers are ephemeral, so only the person who
+ * asked sees the buttons; a press by anyone else is `foreign` all the same.
+ */
+export function actionOf(press: ButtonPress): ActionRequest | undefined {
+  let session: SessionRef;
+  try {
+    session = interactionSession(press);
+  } catch (error) {
+    if (error instanceof InvalidSessionIdError) return undefined;
+    throw error;
+  }
+  const askedBy = press.message.interactionMetadata?.user.id;
+  return {
+    actionId: press.customId,
+    session,
+    place: placeOf(press.user.id, press.guildId),
+    foreign: askedBy !== undefined && askedBy !== press.user.id,
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   Events,
   MessageFlags,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Client,
   type Interaction,
@@ -13,12 +14,17 @@ import type { AccessLists } from '../shared/access.js';
 import { bindFetcher, type AttachmentSettings, type FetchFile } from '../shared/attachments.js';
 import { boundedDownload, DownloadError } from '../shared/bounded-download.js';
 import { TEXT_ONLY } from '../shared/replies.js';
+import { STALE_BUTTON } from '../shared/memory-commands.js';
 import { PlatformStartError } from '../shared/start-error.js';
 import { TurnPipeline } from '../shared/turn-pipeline.js';
 import { isDiscordFileUrl, type DiscordFileRef } from './discord-attachments.js';
 import { syncCommands } from './discord-commands.js';
-import { classifyDiscordMessage, commandOf } from './discord-mapping.js';
+import { componentsOf } from './discord-buttons.js';
+import { actionOf, classifyDiscordMessage, commandOf } from './discord-mapping.js';
 import { DiscordReplier } from './discord-replier.js';
+
+/** Discord's limit on a message's content, in characters. */
+const DISCORD_TEXT_LIMIT = 2000;
 
 export interface DiscordPlatformOptions {
   /** A discord.js client built with the bot's intents (see `createDiscord` in app.ts), not logged in yet. */
@@ -68,6 +74,7 @@ export class DiscordPlatform {
       editIntervalMs: options.editIntervalMs ?? 1200,
       unknownCommand: (name) => `I do not know /${name}.`,
       attachments: options.attachments,
+      commandTextLimit: DISCORD_TEXT_LIMIT,
     });
     // Nothing a message does may escape into discord.js's event loop.
     const guard = (task: () => Promise<void>) =>
@@ -168,9 +175,32 @@ export class DiscordPlatform {
   };
 
   private async onInteraction(interaction: Interaction): Promise<void> {
+    if (interaction.isButton()) {
+      await this.pipeline.admit(`command:${interaction.user.id}`, () => this.onButton(interaction));
+      return;
+    }
     if (!interaction.isChatInputCommand()) return;
     await this.pipeline.admit(`command:${interaction.user.id}`, () =>
       this.answerCommand(interaction),
+    );
+  }
+
+  /**
+   * A button of a command's answer (an ephemeral message): acknowledged first, then the message
+   * redrawn with the notice on top, or the notice alone, to the presser only.
+   */
+  private async onButton(interaction: ButtonInteraction): Promise<void> {
+    const request = actionOf(interaction);
+    const answer = request ? await this.pipeline.action(request) : { notice: STALE_BUTTON };
+    const sent = answer.update
+      ? interaction.update({
+          content: `_${answer.notice}_\n\n${answer.update.text}`.slice(0, DISCORD_TEXT_LIMIT),
+          components: componentsOf(answer.update),
+          allowedMentions: { parse: [] },
+        })
+      : interaction.reply({ content: answer.notice, flags: MessageFlags.Ephemeral });
+    await sent.catch((error: unknown) =>
+      this.log.warn({ err: error }, 'could not answer a button'),
     );
   }
 
@@ -183,11 +213,17 @@ export class DiscordPlatform {
       return;
     }
     const request = commandOf(interaction);
-    const text = request ? await this.pipeline.command(request) : userMessageFor(undefined);
+    const reply = request
+      ? await this.pipeline.command(request)
+      : { text: userMessageFor(undefined) };
     const answer =
-      text === undefined
+      reply === undefined
         ? interaction.deleteReply()
-        : interaction.editReply({ content: text, allowedMentions: { parse: [] } });
+        : interaction.editReply({
+            content: reply.text,
+            components: componentsOf(reply),
+            allowedMentions: { parse: [] },
+          });
     await answer.catch((error: unknown) => {
       this.log.warn({ err: error }, 'could not answer a command');
     });

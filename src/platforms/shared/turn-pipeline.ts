@@ -18,9 +18,14 @@ import {
   type AttachmentSettings,
   type InboundAttachment,
 } from './attachments.js';
+import {
+  MemoryCommands,
+  type ActionAnswer,
+  type ActionRequest,
+  type CommandAnswer,
+} from './memory-commands.js';
 import { NoticeGate, type NoticeKind } from './notice-gate.js';
 import { deliverAnswer, type ReplySurface } from './reply-surface.js';
-import { describeMemory, forgotten } from './replies.js';
 import { EditThrottle } from './streamed-answer.js';
 
 /** A message the platform's mapping recognised as a turn for the bot. */
@@ -74,6 +79,8 @@ export interface TurnPipelineOptions {
   readonly maxWaitingPerPerson?: number;
   /** Limits of images, voice and text files, and the transcriber. Default: the issue's limits, no voice. */
   readonly attachments?: AttachmentSettings;
+  /** Longest command answer shown in one message (Discord 2,000). Default 4,096 (Telegram). */
+  readonly commandTextLimit?: number;
 }
 
 /**
@@ -88,9 +95,11 @@ export class TurnPipeline {
   private readonly throttle: EditThrottle<string>;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly log: Logger;
+  private readonly memoryCommands: MemoryCommands;
   private stopped = false;
 
   constructor(private readonly options: TurnPipelineOptions) {
+    this.memoryCommands = new MemoryCommands(options.service, options.commandTextLimit ?? 4096);
     this.admission = new Admission(options.maxWaitingPerPerson ?? 5);
     this.notices = new NoticeGate(options.noticeWindowMs);
     this.throttle = new EditThrottle(options.editIntervalMs);
@@ -175,27 +184,41 @@ export class TurnPipeline {
   }
 
   /**
-   * The answer to a command, or undefined when nothing is to be said (a refusal or unknown-command
-   * notice already said in this window, or a refusal in a group). `/forget` works for everyone:
-   * it only removes data.
+   * The answer to a command (its text, and buttons such as /memory's delete buttons), or
+   * undefined when nothing is to be said (a refusal or unknown-command notice already said in
+   * this window, or a refusal in a group). `/forget` works for everyone: it only removes data.
    */
-  async command(request: CommandRequest): Promise<string | undefined> {
+  async command(request: CommandRequest): Promise<CommandAnswer | undefined> {
     const person = `${request.place.platform}:${request.place.userId}`;
     const may = (kind: NoticeKind) => request.ephemeral || this.notices.allow(person, kind);
     if (request.name !== 'forget' && !this.allowed(request.place)) {
-      return request.private && may('access') ? NOT_ALLOWED : undefined;
+      return request.private && may('access') ? { text: NOT_ALLOWED } : undefined;
     }
     const action = this.commandAction(request);
     if (!action) {
       // In a group, `/cmd` without the bot's name is likely meant for another bot.
       if (!request.private && !request.addressed) return undefined;
-      return may('unknown-command') ? this.options.unknownCommand(request.name) : undefined;
+      if (!may('unknown-command')) return undefined;
+      return { text: this.options.unknownCommand(request.name) };
     }
     try {
       return await action();
     } catch (error) {
       this.log.warn({ err: error, command: request.name }, 'command failed');
-      return userMessageFor(error);
+      return { text: userMessageFor(error) };
+    }
+  }
+
+  /**
+   * A button of a command's answer was pressed (a /memory delete button). Deleting works for
+   * everyone, as /forget does; only the person's own facts can be reached. Never throws.
+   */
+  async action(request: ActionRequest): Promise<ActionAnswer> {
+    try {
+      return await this.memoryCommands.action(request);
+    } catch (error) {
+      this.log.warn({ err: error }, 'button failed');
+      return { notice: userMessageFor(error) };
     }
   }
 
@@ -205,29 +228,16 @@ export class TurnPipeline {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private commandAction(request: CommandRequest): (() => Promise<string>) | undefined {
-    const { service } = this.options;
-    if (request.name === 'memory') {
-      return async () => describeMemory(await service.memory(request.session));
-    }
-    if (request.name === 'forget') {
-      return async () => {
-        const scope = request.args.trim().toLowerCase();
-        if (scope === 'all' || scope === 'everywhere') {
-          return forgotten(
-            'everywhere',
-            await service.forgetUser(request.place.platform, request.place.userId),
-          );
-        }
-        await service.forget(request.session);
-        return forgotten('here');
-      };
+  private commandAction(request: CommandRequest): (() => Promise<CommandAnswer>) | undefined {
+    const { name, args, session, place } = request;
+    if (MemoryCommands.names.has(name)) {
+      return () => this.memoryCommands.run(name, args, session, place);
     }
     const commands = this.options.commands ?? {};
     // Own properties only: `/constructor` must not reach Object.prototype.
-    if (!Object.hasOwn(commands, request.name)) return undefined;
-    const own = commands[request.name]!;
-    return async () => own(request);
+    if (!Object.hasOwn(commands, name)) return undefined;
+    const own = commands[name]!;
+    return async () => ({ text: await own(request) });
   }
 
   private allowed(place: Place): boolean {

@@ -1,7 +1,8 @@
-import type { Message, MessageEntity, UserFromGetMe } from 'grammy/types';
+import type { CallbackQuery, Message, MessageEntity, UserFromGetMe } from 'grammy/types';
 import { InvalidSessionIdError, telegramSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
+import type { ActionRequest } from '../shared/memory-commands.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
 import { telegramAttachments, type TelegramAttachment } from './telegram-attachments.js';
 
@@ -47,6 +48,29 @@ export function sessionOf(
     if (error instanceof InvalidSessionIdError) return undefined;
     throw error;
   }
+}
+
+/**
+ * A pressed button of the bot's message as an action of the presser, in the presser's own session
+ * where the message is; undefined when the message is gone or its IDs do not validate. A button
+ * under a reply to someone else's command is `foreign`: only that person may use it.
+ */
+export function actionOf(query: CallbackQuery): ActionRequest | undefined {
+  const message = query.message;
+  if (!message || message.date === 0 || query.data === undefined || query.from.is_bot) {
+    return undefined;
+  }
+  const session = sessionOf({ ...message, from: query.from });
+  if (!session) return undefined;
+  // The command the message answers (not a forum topic's root, which every topic message "replies" to).
+  const asked = 'reply_to_message' in message ? message.reply_to_message : undefined;
+  const askedBy = asked?.forum_topic_created ? undefined : asked?.from?.id;
+  return {
+    actionId: query.data,
+    session,
+    place: placeOf(message, query.from.id),
+    foreign: askedBy !== undefined && askedBy !== query.from.id,
+  };
 }
 
 export function targetOf(

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, type Bot, type Context } from 'grammy';
-import type { BotCommand, Message, Update } from 'grammy/types';
+import type { BotCommand, CallbackQuery, Message, Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
 import type { AccessLists } from '../shared/access.js';
@@ -12,22 +12,30 @@ import {
   type FetchFile,
 } from '../shared/attachments.js';
 import { boundedDownload, DownloadError } from '../shared/bounded-download.js';
+import { STALE_BUTTON } from '../shared/memory-commands.js';
 import { TEXT_ONLY } from '../shared/replies.js';
 import { maskSecrets } from '../../logger.js';
 import { PlatformStartError } from '../shared/start-error.js';
 import { TurnPipeline } from '../shared/turn-pipeline.js';
 import type { TelegramFileRef } from './telegram-attachments.js';
-import { classifyMessage, commandOf, targetOf } from './telegram-mapping.js';
+import { actionOf, classifyMessage, commandOf, targetOf } from './telegram-mapping.js';
 import { TelegramReplier } from './telegram-replier.js';
 import { greeting, help } from './telegram-texts.js';
 
-/** Updates the bot asks for: messages only, so edits and channel posts never arrive. */
-export const ALLOWED_UPDATES = ['message'] as const;
+/**
+ * Updates the bot asks for: messages, and presses of its buttons (/memory's delete buttons), so
+ * edits and channel posts never arrive.
+ */
+export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 export const TELEGRAM_COMMANDS: BotCommand[] = [
   { command: 'start', description: 'Say hello and see what I remember' },
   { command: 'help', description: 'How to talk to me' },
   { command: 'memory', description: 'What I remember of you in this chat' },
+  {
+    command: 'remember',
+    description: 'Remember a fact about you ("/remember off": stop learning)',
+  },
   { command: 'forget', description: 'Forget this chat ("/forget all": every chat)' },
 ];
 
@@ -169,14 +177,31 @@ export class TelegramPlatform {
     // One person's messages in one chat are handled in order; others run in parallel.
     bot.use(sequentialize((ctx: Context) => `${ctx.chat!.id}:${ctx.from!.id}`));
     bot.on('message', (ctx) => this.onMessage(ctx.message));
+    bot.on('callback_query:data', (ctx) => this.onButton(ctx.callbackQuery));
+  }
+
+  /** A button of the bot's message: answered (a short notice), and the message redrawn. */
+  private async onButton(query: CallbackQuery): Promise<void> {
+    const request = actionOf(query);
+    const answer = request ? await this.pipeline.action(request) : { notice: STALE_BUTTON };
+    await this.bot.api
+      .answerCallbackQuery(query.id, { text: answer.notice })
+      .catch((error: unknown) => this.log.warn({ err: error }, 'answerCallbackQuery failed'));
+    if (answer.update && query.message) {
+      await this.replier.editAnswer(
+        targetOf(query.message),
+        query.message.message_id,
+        answer.update,
+      );
+    }
   }
 
   private async onMessage(message: Message): Promise<void> {
     const me = this.bot.botInfo;
     const command = commandOf(message, me);
     if (command) {
-      const text = await this.pipeline.command(command);
-      if (text !== undefined) await this.replier.post(targetOf(message), text, true);
+      const answer = await this.pipeline.command(command);
+      if (answer !== undefined) await this.replier.postAnswer(targetOf(message), answer);
       return;
     }
     if (message.entities?.some((e) => e.type === 'bot_command' && e.offset === 0)) return;

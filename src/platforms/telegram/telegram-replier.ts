@@ -1,4 +1,6 @@
 import { GrammyError, type Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { CommandAnswer } from '../shared/memory-commands.js';
 import type { Logger } from 'pino';
 import { splitMarkdown } from '../shared/markdown-chunks.js';
 import { keepTyping, type ReplySurface } from '../shared/reply-surface.js';
@@ -59,13 +61,37 @@ export class TelegramReplier {
     }
   }
 
+  /**
+   * A command's answer as replies to the command: its text (split when long), its buttons as an
+   * inline keyboard under the last part, each button's callback data the action's ID.
+   */
+  async postAnswer(target: TelegramTarget, answer: CommandAnswer): Promise<void> {
+    const chunks = telegramChunks(answer.text);
+    for (const [index, chunk] of chunks.entries()) {
+      const last = index === chunks.length - 1;
+      await this.post(target, chunk, index === 0, last ? keyboardOf(answer) : undefined);
+    }
+  }
+
+  /** Redraws a command's answer in place (one message: the first part), buttons included. */
+  async editAnswer(
+    target: TelegramTarget,
+    messageId: number,
+    answer: CommandAnswer,
+  ): Promise<void> {
+    const [first = ''] = telegramChunks(answer.text);
+    await this.edit(target, messageId, first, keyboardOf(answer) ?? { inline_keyboard: [] });
+  }
+
   /** Posts one chunk; returns its message ID, or undefined when Telegram refused it. */
   async post(
     target: TelegramTarget,
     markdown: string,
     asReply: boolean,
+    keyboard?: InlineKeyboardMarkup,
   ): Promise<number | undefined> {
     const base = {
+      ...(keyboard ? { reply_markup: keyboard } : {}),
       ...(target.threadId !== undefined ? { message_thread_id: target.threadId } : {}),
       ...(asReply
         ? { reply_parameters: { message_id: target.replyTo, allow_sending_without_reply: true } }
@@ -94,11 +120,18 @@ export class TelegramReplier {
     }
   }
 
-  async edit(target: TelegramTarget, messageId: number, markdown: string): Promise<void> {
+  async edit(
+    target: TelegramTarget,
+    messageId: number,
+    markdown: string,
+    keyboard?: InlineKeyboardMarkup,
+  ): Promise<void> {
+    const markup = keyboard ? { reply_markup: keyboard } : {};
     try {
       await this.api.editMessageText(target.chatId, messageId, markdownToTelegramHtml(markdown), {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
+        ...markup,
       });
       return;
     } catch (error) {
@@ -107,7 +140,7 @@ export class TelegramReplier {
     }
     try {
       const [plain = ''] = splitMarkdown(markdown, TELEGRAM_TEXT_LIMIT);
-      await this.api.editMessageText(target.chatId, messageId, plain);
+      await this.api.editMessageText(target.chatId, messageId, plain, markup);
     } catch (error) {
       if (!isNotModified(error)) this.failed('editMessageText', target, error);
     }
@@ -126,6 +159,12 @@ export class TelegramReplier {
     this.log.warn({ method, chat: target.chatId, err: error }, 'telegram call failed');
     return undefined;
   }
+}
+
+/** One button per row: a fact's label is short, and a row of several would cut them. */
+function keyboardOf(answer: CommandAnswer): InlineKeyboardMarkup | undefined {
+  if (!answer.actions?.length) return undefined;
+  return { inline_keyboard: answer.actions.map((a) => [{ text: a.label, callback_data: a.id }]) };
 }
 
 function isEntityError(error: unknown): boolean {

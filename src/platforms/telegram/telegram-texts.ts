@@ -24,6 +24,8 @@ export function help(username: string): string {
     '/memory: what I remember of you in this chat',
     '/forget: forget this chat',
     '/forget all: forget every chat with you',
+    '/remember <text>: keep a fact about you (/memory lists them, with buttons to delete)',
+    '/remember off, /remember on: stop or resume learning facts about you',
   ].join('\n');
 }
 

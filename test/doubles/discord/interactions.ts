@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isRecord } from '../shared/is-record.js';
-import { createBotMessage } from './bot-messages.js';
+import { createBotMessage, editAndDispatch } from './bot-messages.js';
 import type { FakeDiscord } from './context.js';
 import {
   DEFAULT_EVERYONE_PERMISSIONS,
@@ -16,7 +16,7 @@ import { dispatchMessage } from './message-events.js';
 import { toWire } from './message-wire.js';
 import { Errors, FormErrors, NO_CONTENT, ok, type Reply } from './replies.js';
 import type { CreateInteractionInput } from './types.js';
-import type { CommandOptionValue, InteractionObject } from './wire-types.js';
+import type { CommandOptionValue, FakeChannel, FakeUser, InteractionObject } from './wire-types.js';
 import type { InternalInteraction } from './world.js';
 
 /** A user invokes an application command: INTERACTION_CREATE, awaiting the bot's callback. */
@@ -24,7 +24,7 @@ export function createInteraction(
   discord: FakeDiscord,
   input: CreateInteractionInput,
 ): InteractionObject {
-  const { world, gateway } = discord;
+  const { world } = discord;
   const user = world.registerUser(input.user);
   const channel = world.channelOf(user, input.channelId);
   const guild = world.guildOfChannel(channel);
@@ -33,15 +33,9 @@ export function createInteraction(
     ...world.commandList('global'),
     ...(guild ? world.commandList(guild.id) : []),
   ].find((command) => command.name === input.name && command.type === commandType);
-  const id = world.nextId();
-  const interactionToken = `fake.${randomBytes(48).toString('base64url')}`;
   const options = normalizeOptions(input.options);
-  const interaction: InteractionObject = {
-    id,
-    application_id: world.applicationId,
+  return dispatchInteraction(discord, user, channel, input.ackTimeoutMs, {
     type: 2,
-    token: interactionToken,
-    version: 1,
     data: {
       id: registered?.id ?? world.nextId(),
       name: input.name,
@@ -49,6 +43,30 @@ export function createInteraction(
       ...(options ? { options } : {}),
       ...(registered?.guild_id !== undefined ? { guild_id: registered.guild_id } : {}),
     },
+  });
+}
+
+/**
+ * Sends INTERACTION_CREATE for `user` in `channel` (with the guild, member and permissions
+ * Discord adds) and keeps it awaiting the bot's callback within the acknowledgement window.
+ */
+export function dispatchInteraction(
+  discord: FakeDiscord,
+  user: FakeUser,
+  channel: FakeChannel,
+  ackTimeoutMs: number | undefined,
+  kind: Pick<InteractionObject, 'type' | 'data' | 'message'>,
+): InteractionObject {
+  const { world, gateway } = discord;
+  const guild = world.guildOfChannel(channel);
+  const id = world.nextId();
+  const interactionToken = `fake.${randomBytes(48).toString('base64url')}`;
+  const interaction: InteractionObject = {
+    id,
+    application_id: world.applicationId,
+    token: interactionToken,
+    version: 1,
+    ...kind,
     channel_id: channel.id,
     channel: guild
       ? { ...channel, permissions: world.permissionsOf(guild, user.id).toString() }
@@ -79,7 +97,7 @@ export function createInteraction(
   const now = Date.now();
   const internal: InternalInteraction = {
     record: { interaction, callback: undefined, original: undefined, followUps: [] },
-    ackDeadline: now + (input.ackTimeoutMs ?? world.settings.interactionAckTimeoutMs),
+    ackDeadline: now + (ackTimeoutMs ?? world.settings.interactionAckTimeoutMs),
     tokenExpiresAt: now + INTERACTION_TOKEN_TTL_MS,
   };
   world.interactions.set(id, internal);
@@ -132,7 +150,10 @@ export function handleCallback(
   const ephemeral = requestedFlags & MessageFlag.Ephemeral;
   const channel = world.channels.get(record.interaction.channel_id);
   if (!channel) return Errors.unknownChannel();
-  const messageType = record.interaction.data.type === 1 ? 20 : 23; // CHAT_INPUT_COMMAND / CONTEXT_MENU_COMMAND
+  const { data: invoked } = record.interaction;
+  // CHAT_INPUT_COMMAND / CONTEXT_MENU_COMMAND; a component's reply is a plain REPLY.
+  const messageType = !('type' in invoked) ? 19 : invoked.type === 1 ? 20 : 23;
+  const component = record.interaction.type === 3;
   switch (body.type) {
     case 4: {
       const created = createBotMessage(world, channel, data ?? {}, [], {
@@ -156,16 +177,31 @@ export function handleCallback(
       record.original = created;
       break;
     }
+    case 6: // DEFERRED_UPDATE_MESSAGE: the component's message is edited later (@original).
+    case 7: {
+      // UPDATE_MESSAGE: the component's message is edited now.
+      const pressed = componentMessage(discord, record.interaction);
+      if (!component || !pressed) return invalidCallbackType(form, component);
+      if (body.type === 7) {
+        const edited = editAndDispatch(discord, pressed, data ?? {}, []);
+        if (edited.status >= 400) return edited;
+      }
+      record.original = pressed;
+      break;
+    }
     case 8: // APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+      if (component) return invalidCallbackType(form, component);
+      break;
     case 9: // MODAL
       break;
     default:
-      form.add(['type'], 'BASE_TYPE_CHOICES', 'Value must be one of {4, 5, 8, 9}.');
-      return form.reply();
+      return invalidCallbackType(form, component);
   }
   const withResponse = query.get('with_response') === 'true';
   record.callback = { type: body.type, data, withResponse, at: Date.now() };
-  if (record.original) dispatchMessage(discord, 'MESSAGE_CREATE', record.original);
+  if (record.original && body.type !== 6 && body.type !== 7) {
+    dispatchMessage(discord, 'MESSAGE_CREATE', record.original);
+  }
   if (!withResponse) return NO_CONTENT;
   return ok({
     interaction: {
@@ -180,4 +216,17 @@ export function handleCallback(
       ...(record.original ? { message: toWire(world, record.original) } : {}),
     },
   });
+}
+
+/** The message whose component was pressed, as the fake stores it. */
+function componentMessage(discord: FakeDiscord, interaction: InteractionObject) {
+  const id = interaction.message?.id;
+  const message = id === undefined ? undefined : discord.world.messages.get(id);
+  return message?.deletedAt === undefined ? message : undefined;
+}
+
+function invalidCallbackType(form: FormErrors, component: boolean): Reply {
+  const choices = component ? '{4, 5, 6, 7, 9}' : '{4, 5, 8, 9}';
+  form.add(['type'], 'BASE_TYPE_CHOICES', `Value must be one of ${choices}.`);
+  return form.reply();
 }

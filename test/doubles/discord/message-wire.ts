@@ -51,7 +51,7 @@ export function toWire(world: DiscordWorld, message: StoredMessage, depth = 0): 
         id: interaction.id,
         type: interaction.type,
         user,
-        name: interaction.data.name,
+        ...('name' in interaction.data ? { name: interaction.data.name } : {}),
         authorizing_integration_owners: interaction.authorizing_integration_owners,
       };
     }

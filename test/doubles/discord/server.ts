@@ -3,6 +3,7 @@ import { waitUntil } from '../shared/wait-until.js';
 import { MessageFlag, PRIVILEGED_INTENTS } from './constants.js';
 import type { FakeDiscord } from './context.js';
 import { Gateway } from './gateway.js';
+import { pressButton } from './components.js';
 import { createInteraction } from './interactions.js';
 import { createMessage, deleteMessage, updateMessage } from './simulated-users.js';
 import { serveDiscord } from './transport.js';
@@ -55,6 +56,7 @@ export async function startFakeDiscordServer(
     updateMessage: (input) => updateMessage(discord, input),
     deleteMessage: (channelId, messageId) => deleteMessage(discord, channelId, messageId),
     createInteraction: (input) => createInteraction(discord, input),
+    pressButton: (input) => pressButton(discord, input),
 
     messagesIn(channelId) {
       return (world.messagesByChannel.get(channelId) ?? []).filter(

@@ -10,6 +10,7 @@ import type {
   MessageObject,
 } from './wire-types.js';
 import type { AttachmentInput } from './attachments.js';
+import type { PressButtonInput } from './components.js';
 import type {
   IdentifyPayload,
   InteractionRecord,
@@ -168,6 +169,13 @@ export interface FakeDiscordServer {
   deleteMessage(channelId: string, messageId: string): void;
   /** An application command invocation, dispatched as INTERACTION_CREATE. */
   createInteraction(input: CreateInteractionInput): InteractionObject;
+  /**
+   * A user presses a button of a bot message: INTERACTION_CREATE (type 3, MESSAGE_COMPONENT) with
+   * the message; the bot's answers are in {@link interactionResponses} (`original` is the pressed
+   * message after an update). Throws when Discord could not deliver it (no such button, or an
+   * ephemeral message of someone else).
+   */
+  pressButton(input: PressButtonInput): InteractionObject;
 
   /**
    * Messages the bot created in a channel — REST posts and non-ephemeral interaction responses —

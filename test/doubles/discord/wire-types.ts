@@ -159,7 +159,8 @@ export interface MessageObject {
     id: string;
     type: number;
     user: FakeUser;
-    name: string;
+    /** The command's name (application command interactions only). */
+    name?: string;
     authorizing_integration_owners: Record<string, string>;
   };
 }
@@ -176,16 +177,13 @@ export interface CommandOptionValue {
 export interface InteractionObject {
   id: string;
   application_id: string;
+  /** 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT (a button pressed). */
   type: number;
   token: string;
   version: 1;
-  data: {
-    id: string;
-    name: string;
-    type: number;
-    options?: CommandOptionValue[];
-    guild_id?: string;
-  };
+  data: CommandInteractionData | ComponentInteractionData;
+  /** With a component interaction: the message whose button was pressed. */
+  message?: MessageObject;
   guild_id?: string;
   guild?: { id: string; locale: string; features: string[] };
   channel_id: string;
@@ -200,6 +198,20 @@ export interface InteractionObject {
   /** 0 guild, 1 the bot's DM, 2 a private channel (user-installed apps). */
   context: number;
   attachment_size_limit: number;
+}
+
+export interface CommandInteractionData {
+  id: string;
+  name: string;
+  type: number;
+  options?: CommandOptionValue[];
+  guild_id?: string;
+}
+
+export interface ComponentInteractionData {
+  custom_id: string;
+  /** 2 BUTTON. */
+  component_type: number;
 }
 
 /** An application command as stored and returned by Discord. */

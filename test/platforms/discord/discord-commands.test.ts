@@ -26,6 +26,17 @@ describe('Discord slash commands', () => {
     expect(memory).toMatchObject({ name: 'memory', contexts: [0, 1] });
   });
 
+  it('defines /remember with a fact of at most 200 characters and a learning on/off choice', () => {
+    const remember = discordCommands().find((c) => c.name === 'remember');
+    expect(remember).toMatchObject({
+      contexts: [0, 1],
+      options: [
+        { name: 'fact', type: 3, max_length: 200 },
+        { name: 'learning', type: 3, choices: [{ value: 'on' }, { value: 'off' }] },
+      ],
+    });
+  });
+
   it('registers only when the registered commands differ', async () => {
     const puts = () =>
       discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands')).length;
@@ -35,13 +46,13 @@ describe('Discord slash commands', () => {
         .registeredCommands()
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['forget', 'memory']);
+    ).toEqual(['forget', 'memory', 'remember']);
     expect(await syncCommands(rest)).toBe(false);
     expect(puts()).toBe(1);
 
     // Someone changed a description by hand: the next sync puts ours back.
     await rest.put(`/applications/${discord.applicationId}/commands`, {
-      body: [{ ...discordCommands()[0], description: 'old text' }, discordCommands()[1]],
+      body: [{ ...discordCommands()[0], description: 'old text' }, ...discordCommands().slice(1)],
     });
     expect(await syncCommands(rest)).toBe(true);
     expect(discord.registeredCommands().find((c) => c.name === 'forget')!.description).toBe(

@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import {
+  groupChat,
+  makeUser,
+  privateChat,
+  startFakeTelegramServer,
+  type FakeTelegramServer,
+  type SentMessage,
+} from '../doubles/fake-telegram-server.js';
+import { buttonsOf, pressButton } from '../doubles/telegram/buttons.js';
+import { useE2EApp } from '../support/e2e-app.js';
+
+/**
+ * Facts on Telegram, through the real grammY bot against the fake Bot API: /remember, /memory
+ * with an inline keyboard of delete buttons, callback queries checked against the presser, and
+ * the privacy rule between a group and a private chat.
+ */
+describe('Telegram: facts people can see, correct and delete', () => {
+  const e2e = useE2EApp('telegram-facts');
+  let telegram: FakeTelegramServer;
+  const ann = makeUser(2001, 'Ann');
+  const bob = makeUser(2002, 'Bob');
+  const group = groupChat(-4101, 'Friends');
+
+  beforeEach(async () => {
+    telegram = await startFakeTelegramServer({ botUsername: 'parrot_test_bot' });
+  });
+  afterEach(async () => {
+    await e2e.stop(5000);
+    await telegram.close();
+  });
+
+  const startBot = (): Promise<App> =>
+    e2e.start({
+      ...e2e.baseEnv('sk-telegram-facts'),
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      STREAM_REPLIES: 'false',
+      LLM_TIMEOUT_MS: '3000',
+      LLM_MAX_RETRIES: '0',
+    });
+
+  async function say(
+    from: typeof ann,
+    chat: Parameters<FakeTelegramServer['sendMessage']>[1],
+    text: string,
+  ): Promise<SentMessage> {
+    const before = telegram.sentMessages().length;
+    telegram.sendMessage(from, chat, text);
+    await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
+    return telegram.sentMessages()[before]!;
+  }
+
+  /** Presses a button and waits for Telegram's callback answer; returns its text. */
+  async function press(from: typeof ann, sent: SentMessage, data: string): Promise<string> {
+    const before = telegram.callsTo('answerCallbackQuery').length;
+    expect(pressButton(telegram, from, sent, data).update_id).toBeGreaterThan(0);
+    await telegram.waitFor(() => telegram.callsTo('answerCallbackQuery').length > before, 8000);
+    return String(telegram.callsTo('answerCallbackQuery').at(-1)!.params.text);
+  }
+
+  const systemPrompt = () => String(e2e.openai.requests.at(-1)!.body!.messages[0]!.content);
+
+  it('remembers on request, lists with delete buttons only where the privacy rule allows, and only the person deletes', async () => {
+    await startBot();
+    expect((await say(ann, group, '/remember@parrot_test_bot I am allergic to peanuts')).text).toBe(
+      'Noted: "I am allergic to peanuts". /memory shows what I know about you.',
+    );
+    await say(ann, privateChat(ann), '/remember My PIN is 1234');
+
+    const inGroup = await say(ann, group, '/memory@parrot_test_bot');
+    expect(inGroup.text).toMatch(/What I know about you here:\n+1\. I am allergic to peanuts\n/);
+    expect(inGroup.text).not.toContain('1234');
+    expect(inGroup.text).toContain('Learning facts about you: on');
+    const [groupButton] = buttonsOf(inGroup);
+    expect(groupButton).toMatchObject({ text: '✕ 1. I am allergic to peanuts' });
+    expect(groupButton!.data).toMatch(/^fact:del:[a-z0-9]{10}$/);
+
+    const inPrivate = await say(ann, privateChat(ann), '/memory');
+    expect(
+      buttonsOf(inPrivate)
+        .map((b) => b.text)
+        .sort(),
+    ).toEqual(['✕ 1. My PIN is 1234', '✕ 2. I am allergic to peanuts']);
+
+    // The model sees the private fact only in private.
+    await say(ann, group, '@parrot_test_bot hello');
+    expect(systemPrompt()).toContain('- "I am allergic to peanuts"');
+    expect(systemPrompt()).not.toContain('1234');
+    await say(ann, privateChat(ann), 'hello');
+    expect(systemPrompt()).toContain('- "My PIN is 1234"');
+
+    // Bob cannot use Ann's buttons.
+    expect(await press(bob, inGroup, groupButton!.data)).toBe(
+      'These buttons belong to the person who asked for /memory.',
+    );
+    expect(
+      telegram.sentMessages(group.id).find((m) => m.message_id === inGroup.message_id)!.edits,
+    ).toEqual([]);
+
+    expect(await press(ann, inGroup, groupButton!.data)).toBe('Deleted: I no longer know that.');
+    const redrawn = telegram
+      .sentMessages(group.id)
+      .find((m) => m.message_id === inGroup.message_id)!;
+    expect(redrawn.text).not.toContain('peanuts');
+    expect(buttonsOf(redrawn)).toEqual([]);
+
+    // The private list still shows a button for it: a stale button answers politely.
+    const stale = buttonsOf(inPrivate).find((b) => b.text.includes('peanuts'))!;
+    expect(await press(ann, inPrivate, stale.data)).toBe('That fact was already gone.');
+  });
+
+  it('/memory, /remember and deleting work while the model is down; /remember off and on; /forget all', async () => {
+    await startBot();
+    e2e.openai.setHandler(() => ({ status: 503 }));
+    await say(ann, privateChat(ann), '/remember I work night shifts');
+    expect((await say(ann, privateChat(ann), '/remember off')).text).toContain(
+      'I will not learn new facts about you',
+    );
+    const listed = await say(ann, privateChat(ann), '/memory');
+    expect(listed.text).toContain('1. I work night shifts');
+    expect(listed.text).toContain('Learning facts about you: off (/remember on resumes it).');
+    expect(await press(ann, listed, buttonsOf(listed)[0]!.data)).toBe(
+      'Deleted: I no longer know that.',
+    );
+    expect((await say(ann, privateChat(ann), '/remember on')).text).toContain('again');
+
+    await say(ann, group, '/remember@parrot_test_bot I have two cats');
+    expect((await say(ann, privateChat(ann), '/forget all')).text).toMatch(
+      /^Done: I have forgotten/,
+    );
+    expect((await say(ann, privateChat(ann), '/memory')).text).not.toContain('cats');
+  });
+});
