@@ -60,7 +60,12 @@ describe('Telegram: facts people can see, correct and delete', () => {
     return String(telegram.callsTo('answerCallbackQuery').at(-1)!.params.text);
   }
 
-  const systemPrompt = () => String(e2e.openai.requests.at(-1)!.body!.messages[0]!.content);
+  /** The system message of the last chat turn (not of a summary or a fact extraction). */
+  const systemPrompt = () =>
+    e2e.openai.requests
+      .map((r) => String(r.body!.messages[0]!.content))
+      .filter((system) => system.includes('You are chatting on'))
+      .at(-1)!;
 
   it('remembers on request, lists with delete buttons only where the privacy rule allows, and only the person deletes', async () => {
     await startBot();
@@ -109,6 +114,46 @@ describe('Telegram: facts people can see, correct and delete', () => {
     // The private list still shows a button for it: a stale button answers politely.
     const stale = buttonsOf(inPrivate).find((b) => b.text.includes('peanuts'))!;
     expect(await press(ann, inPrivate, stale.data)).toBe('That fact was already gone.');
+  });
+
+  it('learns a fact when old turns are folded, through the real ChatOpenAI, and uses it later', async () => {
+    e2e.openai.setHandler((body) => {
+      const asked = String(body.messages[1]?.content ?? '');
+      if (asked.startsWith('Known facts:')) {
+        return /peanuts/.test(asked)
+          ? { text: '```json\n{"facts":[{"action":"add","text":"Is allergic to peanuts"}]}\n```' }
+          : { text: '{"facts":[]}' };
+      }
+      if (asked.startsWith('Existing summary:')) return { text: 'They talked about food.' };
+      return { text: 'Noted, tell me more about that.' };
+    });
+    await e2e.start({
+      ...e2e.baseEnv('sk-telegram-facts'),
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      STREAM_REPLIES: 'false',
+      MEMORY_WINDOW_TOKENS: '150',
+    });
+    await say(ann, privateChat(ann), 'Remember this: I am allergic to peanuts.');
+    for (let i = 0; i < 8; i++) {
+      await say(
+        ann,
+        privateChat(ann),
+        `Here is a story about my day, part ${i}, with lots of words.`,
+      );
+    }
+    await telegram.waitFor(
+      () =>
+        e2e.openai.requests.some((r) =>
+          String(r.body!.messages[1]?.content).startsWith('Known facts:'),
+        ),
+      8000,
+    );
+    await e2e.app!.service.idle();
+    const listed = await say(ann, privateChat(ann), '/memory');
+    expect(listed.text).toContain('1. Is allergic to peanuts');
+    await say(ann, privateChat(ann), 'What should I not eat?');
+    expect(systemPrompt()).toContain('- "Is allergic to peanuts"');
   });
 
   it('/memory, /remember and deleting work while the model is down; /remember off and on; /forget all', async () => {
