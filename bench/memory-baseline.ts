@@ -27,6 +27,12 @@ export const BASELINE = {
   heapBytesPerSession: 24.6,
 } as const;
 
+/**
+ * How much the CPU per turn of one in-process run varies between runs on this machine (up to
+ * ±20 % between the two runs of section 2 in the runs made while writing this).
+ */
+const NOISE = 0.2;
+
 type Side = keyof typeof BASELINE.throughput;
 type Concurrency = keyof (typeof BASELINE.throughput)['ours'];
 
@@ -45,8 +51,9 @@ export function renderBaselineComparison(r: Results): string[] {
     const before = BASELINE.throughput;
     const oursCpu = oursNow.cpuMsPerTurn / before.ours[c].cpuMsPerTurn;
     const refCpu = refNow.cpuMsPerTurn / before.reference[c].cpuMsPerTurn;
-    // Slower = more CPU per turn than before, beyond the drift the unchanged reference shows (+10 %).
-    verdicts.push(oursCpu <= Math.max(1, refCpu) * 1.1);
+    // Slower = more CPU per turn than before, beyond the drift the unchanged reference shows and
+    // the spread of one run's CPU figure on this shared machine.
+    verdicts.push(oursCpu <= Math.max(1, refCpu) * (1 + NOISE));
     rows.push([
       String(c),
       `${before.ours[c].cpuMsPerTurn.toFixed(2)} → ${oursNow.cpuMsPerTurn.toFixed(2)} (${ratio(oursCpu)})`,
@@ -73,13 +80,13 @@ export function renderBaselineComparison(r: Results): string[] {
     `Settled heap per extra session: ${BASELINE.heapBytesPerSession} B before, ${heap.toFixed(1)} B now. ` +
       (verdicts.every(Boolean)
         ? 'Ours uses no more CPU per turn than before at any concurrency, allowing for the drift the ' +
-          'unchanged reference shows (+10 %): no slower than before.'
+          'unchanged reference shows and the ±20 % one run varies by: no slower than before.'
         : '**Ours uses more CPU per turn than before** at ' +
           rows
             .filter((_, i) => !verdicts[i])
             .map((row) => `${row[0]} session(s)`)
             .join(', ') +
-          ', beyond the drift the unchanged reference shows (+10 %).') +
+          ', beyond the drift the unchanged reference shows and the ±20 % one run varies by.') +
       ' Turns/s are wall-clock figures of a shared 2-core machine and vary by ±50 % between runs ' +
       '(see the "other run" column of section 2); CPU per turn is the steadier comparison.',
   ];

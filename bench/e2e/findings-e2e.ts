@@ -175,7 +175,11 @@ export function realisticWhy(e2e: E2eResults): string[] {
       'the recipe (it streams and edits, and sends the final text after the last delta), so the ' +
       `messages queued behind it wait longer; its CPU per turn is ${ours.cpuMsPerTurn.toFixed(2)} ms ` +
       `streaming here against ${recipe.cpuMsPerTurn.toFixed(2)} ms for the recipe (SSE parsing of ` +
-      'every chunk through the openai SDK and LangChain, the throttled edits, each rendered).',
+      'every chunk through the openai SDK and LangChain, the throttled edits, each rendered). ' +
+      'On this 2-core machine the fakes compete for the same cores: serving ours costs the bench ' +
+      `process ${ours.harnessCpuMsPerTurn.toFixed(2)} ms per turn (streamed chunks, edits parsed ` +
+      `as Telegram would), the recipe ${recipe.harnessCpuMsPerTurn.toFixed(2)} ms, which ` +
+      'lengthens the waits of ours further.',
   ];
 }
 
@@ -217,8 +221,8 @@ export function srcFindings(e2e: E2eResults, oursFig: BotFigures, recipeFig: Bot
         'per turn (`remember` → `countMessage` of the question and the answer, ~180 tokens).',
       `5. **Rendering a short answer**: markdown costs ${int(usOf(ours, oursFig, 'markdown rendering'))} ` +
         'µs per turn for a ~520-character plain answer: `telegramChunks` lexes it and renders it to ' +
-        'measure its visible length, then `post` renders it again to send it; an answer whose raw ' +
-        'length is under the limit fits without measuring.',
+        'measure its visible length, then `post` renders it again to send it. For an answer far ' +
+        'below the limit (520 of 4,096 characters) the measuring could be skipped.',
       `6. **Logging**: pino and its redaction ${int(usOf(ours, oursFig, 'logging (pino)', 'other packages (@pinojs/redact)'))} µs ` +
         'per turn at `LOG_LEVEL=info`.',
     );
