@@ -91,8 +91,9 @@ describe('RedisMemoryStore against real Redis', () => {
     await deleteKeys(redis, prefix);
   });
 
-  it('costs exactly 2 requests per turn at the server: one load, one atomic write', async () => {
+  it('costs exactly 2 requests per turn at the server: one load (facts included), one atomic write', async () => {
     const store = await newStore();
+    await store.applyFacts(session, { at: 1, add: [{ id: 'f1', text: 'Likes tea', tokens: 3 }] });
     const monitor = await redis.duplicate().monitor();
     const clientPort = await new Promise<number>((resolve) => {
       // The store's connection is `redis`; its local port identifies its requests in MONITOR.
@@ -108,6 +109,7 @@ describe('RedisMemoryStore against real Redis', () => {
     const turns = 10;
     for (let i = 0; i < turns; i++) {
       const memory = await store.load(session);
+      expect(memory.facts.map((f) => f.text)).toEqual(['Likes tea']);
       const written = await store.appendTurn(session, memory.generations, turn(`q${i}`, `a${i}`));
       expect(written.status).toBe('written');
     }
