@@ -27,7 +27,9 @@ function imageUrls(messages: BaseMessage[]): string[] {
   const human = [...messages].reverse().find((m) => m.type === 'human')!;
   if (typeof human.content === 'string') return [];
   return human.content.flatMap((part) =>
-    part.type === 'image_url' ? [(part as { image_url: { url: string } }).image_url.url] : [],
+    part.type === 'image_url'
+      ? [(part as unknown as { image_url: { url: string } }).image_url.url]
+      : [],
   );
 }
 
