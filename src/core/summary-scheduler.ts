@@ -22,7 +22,8 @@ export interface SummarySettings {
   readonly policy: ModelCallPolicy;
   /**
    * Learn facts about the person from the turns being folded (`MEMORY_FACTS`), in the same job
-   * and slot as the summary: one extraction call per fold, never one per turn. Default false.
+   * and slot as the summary, after it: one extraction call per fold, never one per turn, and
+   * never two calls of one job at once, so `concurrency` still bounds the calls. Default false.
    */
   readonly learnFacts?: boolean;
 }
@@ -31,8 +32,9 @@ export interface SummarySettings {
  * Folds the oldest turns of a session into its summary, off the reply's path: at most one fold per
  * session at a time and `concurrency` in all; the others wait their turn. A failure keeps the
  * messages, so the next turn over the window tries again. With `learnFacts`, the same job reads
- * the folded turns for facts about the person (unless they turned learning off); a failed
- * extraction changes nothing and the summary goes on without it.
+ * the folded turns for facts about the person (unless they turned learning off) once their
+ * summary is committed; a failed extraction changes nothing. Turns whose fold failed are read for
+ * facts with the fold that takes them later.
  */
 export class SummaryScheduler {
   private readonly running = new Map<string, Promise<void>>();
@@ -99,18 +101,14 @@ export class SummaryScheduler {
     const memory = await store.load(session);
     const plan = planFold(memory.entries, settings.windowTokens);
     if (!plan) return;
-    const learning =
-      settings.learnFacts && memory.factLearning
-        ? this.learnFacts(session, memory, plan.entries)
-        : Promise.resolve();
-    try {
-      await this.fold(session, memory, plan);
-    } finally {
-      await learning;
+    const committed = await this.fold(session, memory, plan);
+    if (committed && settings.learnFacts && memory.factLearning && !signal.aborted) {
+      await this.learnFacts(session, memory, plan.entries);
     }
   }
 
-  private async fold(session: SessionRef, memory: SessionMemory, plan: FoldPlan): Promise<void> {
+  /** Summarises the plan's turns and commits the fold; true when it was committed. */
+  private async fold(session: SessionRef, memory: SessionMemory, plan: FoldPlan): Promise<boolean> {
     const { store, settings, tokens, signal } = this.deps;
     const result = await summarize({
       model: this.deps.model,
@@ -130,6 +128,7 @@ export class SummaryScheduler {
     });
     if (committed) this.deps.events.summaryCommitted?.(session, plan.count, result.usage);
     this.deps.log.debug({ session: session.id, folded: plan.count, committed }, 'summary');
+    return committed;
   }
 
   /** Extracts facts from the folded turns and applies them; never throws. */

@@ -156,6 +156,29 @@ describe('learning facts at summary folds', () => {
     await bot.close();
   });
 
+  it('reads a fold’s turns for facts only once its summary is committed, and again when it is retried', async () => {
+    let summaryFails = true;
+    memoryModel.setScript((messages) => {
+      if (isFactPrompt(messages)) return factAnswer(messages[1]!.text);
+      if (summaryFails) throw Object.assign(new Error('overloaded'), { status: 400 });
+      return 'They chatted about the weather.';
+    });
+    const bot = service();
+    await bot.reply({ session: ann, text: 'I am allergic to peanuts.' });
+    for (let i = 0; i < 6; i++) {
+      await bot.reply({ session: ann, text: small(i) });
+      await bot.idle();
+    }
+    expect(memoryModel.prompts.filter(isFactPrompt)).toHaveLength(0);
+    summaryFails = false;
+    await bot.reply({ session: ann, text: small(6) });
+    await bot.idle();
+    const [prompt] = memoryModel.prompts.filter(isFactPrompt);
+    expect(prompt![1]!.text).toContain('Person: I am allergic to peanuts.');
+    expect((await bot.memory(ann)).facts.map((f) => f.text)).toEqual(['Is allergic to peanuts']);
+    await bot.close();
+  });
+
   it('does not write back facts extracted while the person said /forget', async () => {
     const hold = gate();
     factAnswer = async () => {
