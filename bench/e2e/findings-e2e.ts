@@ -1,4 +1,4 @@
-import { int, mib, ratio } from '../stats.js';
+import { int, median, mib, ratio } from '../stats.js';
 import type { FootprintRow } from './footprint.js';
 import type { BotFigures } from './report-e2e.js';
 import type { E2eResults, ProfiledBot } from './run-e2e.js';
@@ -32,7 +32,6 @@ const NODE_IO = [
   'Node: other',
 ];
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const ms = (v: number) => int(v);
 
 /** Share of a category in a profile ("with Node" view unless `self`). */
@@ -79,7 +78,7 @@ export function explainTargets(
     }
     if (t.key === 'rss') {
       const grown = (bot: 'ours' | 'recipe') =>
-        mean(e2e.throughput[bot].map((r) => r.rssAfter - r.idleRss));
+        median(e2e.throughput[bot].map((r) => r.rssAfter - r.idleRss));
       lines.push(
         `- **RSS after the run.** From idle, ours grew by ${mib(grown('ours'))} MiB during the ` +
           `run, the recipe by ${mib(grown('recipe'))} MiB. The growth is V8 enlarging its heap ` +

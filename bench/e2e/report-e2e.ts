@@ -1,4 +1,4 @@
-import { int, mib, ratio, table } from '../stats.js';
+import { int, median, mib, ratio, table } from '../stats.js';
 import { explainTargets, realisticWhy, type Target } from './findings-e2e.js';
 import { renderDetails } from './report-e2e-detail.js';
 import {
@@ -19,7 +19,6 @@ export interface E2eReportInput {
   readonly heapBytesPerSession?: number;
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const best = (runs: readonly BotRunResult[]) =>
   runs.reduce((a, b) => (b.turnsPerSecond > a.turnsPerSecond ? b : a));
 const ms = (v: number) => (v >= 100 ? int(v) : v.toFixed(1));
@@ -36,10 +35,10 @@ export interface BotFigures {
 
 export function figures(runs: readonly BotRunResult[]): BotFigures {
   return {
-    idleRss: mean(runs.map((r) => r.idleRss)),
-    rssAfter: mean(runs.map((r) => r.rssAfter)),
-    cpuMsPerTurn: mean(runs.map((r) => r.cpuMsPerTurn)),
-    redisCpuMsPerTurn: mean(runs.map((r) => r.redisCpuMsPerTurn)),
+    idleRss: median(runs.map((r) => r.idleRss)),
+    rssAfter: median(runs.map((r) => r.rssAfter)),
+    cpuMsPerTurn: median(runs.map((r) => r.cpuMsPerTurn)),
+    redisCpuMsPerTurn: median(runs.map((r) => r.redisCpuMsPerTurn)),
     best: best(runs),
   };
 }
@@ -103,7 +102,7 @@ export function renderE2e(input: E2eReportInput): string[] {
     `${int(plan.sessions * plan.turnsEach)} turns per run; the model answers at once and ours does ` +
       'not stream (`STREAM_REPLIES=false`), so both make the same calls: one chat completion, ' +
       `"typing…" and one \`sendMessage\` per turn. Each bot ran ${THROUGHPUT_RUNS} times, ` +
-      'alternating; CPU, Redis and RSS are the mean of the runs, turns/s and latency come from the ' +
+      'alternating; CPU, Redis and RSS are the median of the runs, turns/s and latency come from the ' +
       'faster run (outside load on this shared machine only slows a run down). With every session ' +
       "in flight and no model latency, a turn's latency is mostly waiting behind the others: it " +
       'measures saturation, not responsiveness (see the realistic run for that).',

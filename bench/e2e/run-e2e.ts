@@ -36,7 +36,7 @@ export const THROUGHPUT_PLAN: DrivePlan = {
   firstUserId: 100_000,
 };
 /** Runs per bot, alternating; far apart in time, so a burst of outside load hits one only. */
-export const THROUGHPUT_RUNS = 2;
+export const THROUGHPUT_RUNS = 3;
 /** The profiled run (profiling slows a bot down, so its figures are not the headline ones). */
 export const PROFILE_PLAN: DrivePlan = { ...THROUGHPUT_PLAN, sessions: 100 };
 /** 1,000 conversations in flight on one process, 2 turns each, against a model with latency. */
