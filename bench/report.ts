@@ -529,7 +529,7 @@ export function renderResults(r: Results): string {
           'look for another timer that is not cleared when the call ends).'
       : `**No memory is held per turn after it ends**: right after the ` +
           `${int(memLast.sessions)}-session run the heap was within ` +
-          `${(heldRightAfter / 2 ** 20).toFixed(1)} MiB of its size ${r.memoryBudgetMs / 1000 + 1} s ` +
+          `${(Math.abs(heldRightAfter) / 2 ** 20).toFixed(1)} MiB of its size ${r.memoryBudgetMs / 1000 + 1} s ` +
           "later. (Earlier runs found `callModel`'s `AbortSignal.timeout` keeping each turn's " +
           'signals and listeners for the whole budget; it now clears its own timer.)',
   );

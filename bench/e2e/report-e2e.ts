@@ -103,7 +103,7 @@ export function renderE2e(input: E2eReportInput): string[] {
       'not stream (`STREAM_REPLIES=false`), so both make the same calls: one chat completion, ' +
       `"typing…" and one \`sendMessage\` per turn. Each bot ran ${THROUGHPUT_RUNS} times, ` +
       'alternating; CPU, Redis and RSS are the median of the runs, turns/s and latency come from the ' +
-      'faster run (outside load on this shared machine only slows a run down). With every session ' +
+      'fastest run (outside load on this shared machine only slows a run down). With every session ' +
       "in flight and no model latency, a turn's latency is mostly waiting behind the others: it " +
       'measures saturation, not responsiveness (see the realistic run for that).',
     table(
