@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Generations } from './memory-port.js';
 import type { SessionRef } from './types.js';
+import type { UsageCharge } from './usage.js';
 
 /**
  * Long-term facts about a person (their name, preferences, projects, dates), kept per person per
@@ -46,6 +47,11 @@ export interface FactChanges {
   readonly remove?: readonly string[];
   /** IDs of facts visible here that were found true again. */
   readonly confirm?: readonly string[];
+  /**
+   * The extraction call's tokens, added to the person's counters even when the changes are
+   * stale (they were spent).
+   */
+  readonly usage?: UsageCharge;
 }
 
 export interface FactsApplied {

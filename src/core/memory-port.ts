@@ -1,9 +1,13 @@
 import type { StoredMessage } from '@langchain/core/messages';
 import type { Fact, FactChanges, FactsApplied } from './facts.js';
 import type { SessionRef } from './types.js';
+import type { UsageCharge, UsageTotals } from './usage.js';
 
 /** Stores validate every session they are handed with the core's check. */
-export { assertSessionRef } from './session-id.js';
+export { assertSessionRef, chatOf } from './session-id.js';
+/** Stores key usage counters by the core's day and keep them as long as these say. */
+export { USAGE_DAY_SECONDS, USAGE_MONTH_SECONDS, assertUsageDay, usageMonth } from './usage.js';
+export type { UsageCharge, UsageTotals } from './usage.js';
 /** Stores apply the privacy rule of facts with the core's scope function. */
 export { DEFAULT_MAX_FACTS, assertFactId, factScope, factVisibleIn } from './facts.js';
 export type { Fact, FactChanges, FactsApplied, NewFact } from './facts.js';
@@ -30,7 +34,11 @@ export interface MemoryStore {
    * `lease` is absent; `rate` says when the window ends).
    *
    * The person's facts come in the same round trip, only those the privacy rule allows in this
-   * session ({@link factVisibleIn}); a refused turn reads none.
+   * session ({@link factVisibleIn}); a refused turn reads none. So do the person's model choice
+   * here and the chat's persona (which a store may serve from a cache at most
+   * {@link CHAT_SETTINGS_MAX_AGE_MS} old), and with `lease.budget` the person's tokens that day:
+   * a person who spent the budget is refused by `load` itself (`lease` and `rate` absent,
+   * `usageToday` at or over the budget), before the rate window counts the turn.
    */
   load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory>;
   /**
@@ -74,6 +82,30 @@ export interface MemoryStore {
    * Kept without expiry and through `forgetUser`: a person who said no stays asked.
    */
   setFactLearning(platform: string, userId: string, enabled: boolean): Promise<void>;
+  /**
+   * Sets (a text) or removes (undefined) the persona of the session's chat ({@link chatOf}),
+   * shared by everyone in it. Kept until removed: it is the chat's setting, not a person's data.
+   * This process's next load sees the change at once; others within
+   * {@link CHAT_SETTINGS_MAX_AGE_MS}.
+   */
+  setPersona(session: SessionRef, persona: string | undefined): Promise<void>;
+  /**
+   * Sets (a name) or removes (undefined) the model the person picked in this session. Removed by
+   * `forget` (this session) and `forgetUser`; kept as long as the person's facts, sliding with
+   * each of their turns.
+   */
+  setModel(session: SessionRef, model: string | undefined): Promise<void>;
+  /**
+   * The person's tokens on `day` (`YYYY-MM-DD`) and in its month on that platform. Counters are
+   * accounting, not memory: `forget` and `forgetUser` keep them, so a budget cannot be reset by
+   * forgetting; they expire by themselves ({@link USAGE_DAY_SECONDS}, {@link USAGE_MONTH_SECONDS}).
+   */
+  usage(platform: string, userId: string, day: string): Promise<UsageTotals>;
+  /**
+   * Adds tokens of a call that writes nothing (a fact extraction whose answer did not parse).
+   * Turns, summaries and fact changes carry theirs in their own write.
+   */
+  addUsage(session: SessionRef, charge: UsageCharge): Promise<void>;
   /** Resolves when the store can serve requests (e.g. scripts loaded); safe to call twice. */
   init(): Promise<void>;
   close(): Promise<void>;
@@ -91,7 +123,20 @@ export interface TurnLease {
    * history is read and no lease is taken. Absent or 0: every turn is read, the caller decides.
    */
   readonly rateLimit?: number;
+  /**
+   * The person's daily token budget (`USER_DAILY_TOKEN_BUDGET`) and the day it is checked on:
+   * when the tokens counted that day reach it, `load` refuses the turn (no history read, no lease,
+   * not counted in the rate window). Absent: no budget, `usageToday` not read.
+   */
+  readonly budget?: { readonly day: string; readonly tokens: number };
 }
+
+/**
+ * How old a chat's settings (its persona) may be when a load returns them: a store may cache
+ * them in the process (they are shared by a chat's people, so Redis keeps them apart from any
+ * person's keys, and a read every turn would cost a round trip).
+ */
+export const CHAT_SETTINGS_MAX_AGE_MS = 30_000;
 
 export interface AppendOptions {
   /** When the turn was answered (ms). With unknown generations, a later forget wins. */
@@ -106,6 +151,11 @@ export interface AppendOptions {
    * Absent: every call appends, as before.
    */
   readonly turnId?: string;
+  /**
+   * The turn's model tokens, added to the person's counters even when a forget makes the write
+   * stale (they were spent), but not for a turn ID already written.
+   */
+  readonly usage?: UsageCharge;
 }
 
 /**
@@ -160,6 +210,12 @@ export interface SessionMemory {
   readonly facts: readonly Fact[];
   /** False when the person turned fact learning off (`/remember off`). */
   readonly factLearning: boolean;
+  /** The chat's persona (`/persona`); absent when none is set. Not read for a refused turn. */
+  readonly persona?: string;
+  /** The model the person picked here (`/model`); absent: the operator's default. */
+  readonly model?: string;
+  /** With `lease.budget`: the person's tokens counted on its day. */
+  readonly usageToday?: number;
 }
 
 export interface NewMessage {
@@ -192,6 +248,8 @@ export interface SummaryFold {
   readonly count: number;
   readonly summary: string;
   readonly summaryTokens: number;
+  /** The summary call's tokens, added to the person's counters whether or not the fold commits. */
+  readonly usage?: UsageCharge;
 }
 
 /** Limits every store applies the same way. */

@@ -74,3 +74,16 @@ export function assertSessionRef(session: SessionRef): void {
     throw new InvalidSessionIdError('session ID', session.id);
   }
 }
+
+/**
+ * The chat a session belongs to, shared by everyone in it (its persona is kept under this ID):
+ * the session ID without its person — `telegram:c-100123:t7` (a forum topic is a chat of its
+ * own, as a Discord thread is a channel of its own), `discord:g1:c2`. A Discord DM and the
+ * terminal belong to one person, so their chat is the session itself.
+ */
+export function chatOf(session: SessionRef): string {
+  const person = `:u${session.userId}`;
+  if (!session.id.endsWith(person)) return session.id;
+  const chat = session.id.slice(0, -person.length);
+  return chat === 'discord:dm' || chat === session.platform ? session.id : chat;
+}

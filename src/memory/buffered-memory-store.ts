@@ -10,6 +10,8 @@ import type {
   SessionMemory,
   SummaryFold,
   TurnLease,
+  UsageCharge,
+  UsageTotals,
 } from '../core/memory-port.js';
 import { isStoreUnreachable, redactedError } from './write-errors.js';
 
@@ -23,6 +25,8 @@ interface PendingTurn {
   readonly leaseOwner?: string;
   /** Lets the store skip a replay of a write it ran after the client had given up on it. */
   readonly turnId?: string;
+  /** The turn's tokens, counted (on the day it was answered) when the write lands. */
+  readonly usage?: UsageCharge;
   /** Writes the store refused for a reason other than being unreachable. */
   failures: number;
 }
@@ -142,8 +146,8 @@ export class BufferedMemoryStore implements MemoryStore {
         if (!this.isUnreachable(error)) throw error;
       }
     }
-    const { leaseOwner, turnId } = options;
-    this.enqueue({ session, expect, messages, answeredAt, leaseOwner, turnId, failures: 0 });
+    const { leaseOwner, turnId, usage } = options;
+    this.enqueue({ session, expect, messages, answeredAt, leaseOwner, turnId, usage, failures: 0 });
     return { status: 'buffered', totalTokens: 0, messageCount: 0, dropped: 0 };
   }
 
@@ -177,6 +181,23 @@ export class BufferedMemoryStore implements MemoryStore {
 
   setFactLearning(platform: string, userId: string, enabled: boolean): Promise<void> {
     return this.inner.setFactLearning(platform, userId, enabled);
+  }
+
+  /** Settings and counters are not buffered either: a command says that memory is unreachable. */
+  setPersona(session: SessionRef, persona: string | undefined): Promise<void> {
+    return this.inner.setPersona(session, persona);
+  }
+
+  setModel(session: SessionRef, model: string | undefined): Promise<void> {
+    return this.inner.setModel(session, model);
+  }
+
+  usage(platform: string, userId: string, day: string): Promise<UsageTotals> {
+    return this.inner.usage(platform, userId, day);
+  }
+
+  addUsage(session: SessionRef, charge: UsageCharge): Promise<void> {
+    return this.inner.addUsage(session, charge);
   }
 
   /**
@@ -233,6 +254,7 @@ export class BufferedMemoryStore implements MemoryStore {
           answeredAt: turn.answeredAt,
           leaseOwner: turn.leaseOwner,
           turnId: turn.turnId,
+          usage: turn.usage,
         });
       } catch (error) {
         if (this.isUnreachable(error)) {

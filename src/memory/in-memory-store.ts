@@ -12,8 +12,11 @@ import {
   type SessionMemory,
   type SummaryFold,
   type TurnLease,
+  type UsageCharge,
+  type UsageTotals,
   assertSessionRef,
   assertTurnId,
+  assertUsageDay,
   type SessionRef,
 } from '../core/memory-port.js';
 import {
@@ -25,17 +28,8 @@ import {
   type SessionState,
 } from './in-memory-session.js';
 import { InMemoryFacts, NOTHING_APPLIED } from './in-memory-facts.js';
-
-interface UserState {
-  /** Session ID → expiry time, like the Redis sorted set. */
-  readonly sessions: Map<string, number>;
-  generation: number;
-  generationExpiresAt: number;
-  /** When all of the user's sessions were last forgotten (ms). */
-  forgottenAt: number;
-  lease?: { owner: string; expiresAt: number };
-  rate?: { count: number; resetAt: number };
-}
+import { takeLease, type LeaseTaken, type UserState } from './in-memory-lease.js';
+import { InMemorySettings } from './in-memory-settings.js';
 
 export interface InMemoryStoreOptions extends MemoryPolicy {
   /** Clock in milliseconds; tests inject one to move time. Default `Date.now`. */
@@ -56,12 +50,14 @@ export class InMemoryMemoryStore implements MemoryStore {
   private readonly sessions = new Map<string, SessionState>();
   private readonly users = new Map<string, UserState>();
   private readonly facts: InMemoryFacts;
+  private readonly settings: InMemorySettings;
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: InMemoryStoreOptions) {
     this.now = options.now ?? Date.now;
     this.facts = new InMemoryFacts(this.now, options);
+    this.settings = new InMemorySettings(this.now, options);
     this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
     this.sweeper.unref();
   }
@@ -73,37 +69,29 @@ export class InMemoryMemoryStore implements MemoryStore {
     const generations = this.generationsOf(session);
     const turn = lease ? this.takeLease(session, lease) : {};
     const state = this.liveSession(session.id);
-    // A refused turn (busy, or over the rate limit: no lease then) reads nothing.
+    // A refused turn (busy, over the budget or the rate limit: no lease then) reads nothing.
     const refused = lease && turn.lease?.held !== true;
     const factLearning = this.facts.learning(session);
-    if (refused) return { ...emptyMemory(generations), factLearning, ...turn };
+    const model = this.settings.model(session);
+    const chosen = model === undefined ? {} : { model };
+    if (refused) return { ...emptyMemory(generations), factLearning, ...chosen, ...turn };
     const facts = this.facts.visible(session);
     const memory = state ? memoryOf(state, generations) : emptyMemory(generations);
-    return { ...memory, facts, factLearning, ...turn };
+    const persona = this.settings.persona(session);
+    return {
+      ...memory,
+      facts,
+      factLearning,
+      ...chosen,
+      ...(persona === undefined ? {} : { persona }),
+      ...turn,
+    };
   }
 
-  /** The lease and the rate count, as the Redis load script takes them. */
-  private takeLease(session: SessionRef, lease: TurnLease): Pick<SessionMemory, 'lease' | 'rate'> {
-    const now = this.now();
+  private takeLease(session: SessionRef, lease: TurnLease): LeaseTaken {
     const user = this.liveUser(session) ?? this.newUser(session);
-    const holder = user.lease && user.lease.expiresAt > now ? user.lease : undefined;
-    if (holder && holder.owner !== lease.owner) {
-      return { lease: { held: false, retryAfterMs: holder.expiresAt - now } };
-    }
-    let rate: SessionMemory['rate'];
-    if (lease.rateWindowMs) {
-      if (!user.rate || user.rate.resetAt <= now) {
-        user.rate = { count: 0, resetAt: now + lease.rateWindowMs };
-      }
-      user.rate.count += 1;
-      rate = { count: user.rate.count, resetInMs: user.rate.resetAt - now };
-      if (lease.rateLimit && rate.count > lease.rateLimit) {
-        user.lease = undefined;
-        return { rate };
-      }
-    }
-    user.lease = { owner: lease.owner, expiresAt: now + lease.ttlMs };
-    return { lease: { held: true, retryAfterMs: 0 }, ...(rate ? { rate } : {}) };
+    const spent = lease.budget ? this.settings.today(session, lease.budget.day) : undefined;
+    return takeLease(user, lease, this.now(), spent);
   }
 
   async releaseLease(session: SessionRef, owner: string): Promise<void> {
@@ -126,6 +114,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     if (options.turnId && existing?.turnIds.includes(options.turnId)) {
       return { ...written(existing, 0), duplicate: true };
     }
+    this.settings.add(session, options.usage);
     if (expect.session >= 0) {
       if (existing && existing.generation !== expect.session) return stale();
       if (user && user.generationExpiresAt > this.now() && user.generation !== expect.user) {
@@ -149,11 +138,13 @@ export class InMemoryMemoryStore implements MemoryStore {
     for (const [id, expiresAt] of index.sessions) if (expiresAt <= now) index.sessions.delete(id);
     index.sessions.set(session.id, state.expiresAt);
     this.facts.touch(session);
+    this.settings.touch(session);
     return written(state, dropped);
   }
 
   async commitSummary(session: SessionRef, fold: SummaryFold): Promise<boolean> {
     assertSessionRef(session);
+    this.settings.add(session, fold.usage);
     const state = this.liveSession(session.id);
     if (!state || state.generation !== fold.expect.session) return false;
     const user = this.liveUser(session);
@@ -182,6 +173,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     this.sessions.set(session.id, mark);
     this.liveUser(session)?.sessions.delete(session.id);
     this.facts.forgetSession(session);
+    this.settings.forgetSession(session);
   }
 
   async forgetUser(platform: string, userId: string): Promise<number> {
@@ -199,11 +191,13 @@ export class InMemoryMemoryStore implements MemoryStore {
     user.generationExpiresAt = now + FORGET_MARK_SECONDS * 1000;
     user.forgottenAt = now;
     this.facts.forgetUser(probe);
+    this.settings.forgetUser(probe);
     return live;
   }
 
   async applyFacts(session: SessionRef, changes: FactChanges): Promise<FactsApplied> {
     assertSessionRef(session);
+    this.settings.add(session, changes.usage);
     if (changes.expect) {
       // As a turn's write: a forget since the extraction loaded the session wins.
       const state = this.liveSession(session.id);
@@ -222,6 +216,27 @@ export class InMemoryMemoryStore implements MemoryStore {
     this.facts.setLearning({ platform, userId }, enabled);
   }
 
+  async setPersona(session: SessionRef, persona: string | undefined): Promise<void> {
+    assertSessionRef(session);
+    this.settings.setPersona(session, persona);
+  }
+
+  async setModel(session: SessionRef, model: string | undefined): Promise<void> {
+    assertSessionRef(session);
+    this.settings.setModel(session, model);
+  }
+
+  async usage(platform: string, userId: string, day: string): Promise<UsageTotals> {
+    assertSessionRef({ platform, userId, id: `${platform}:u${userId}` });
+    assertUsageDay(day);
+    return this.settings.usage({ platform, userId }, day);
+  }
+
+  async addUsage(session: SessionRef, charge: UsageCharge): Promise<void> {
+    assertSessionRef(session);
+    this.settings.add(session, charge);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
   }
@@ -235,6 +250,7 @@ export class InMemoryMemoryStore implements MemoryStore {
   sweep(): void {
     const now = this.now();
     this.facts.sweep();
+    this.settings.sweep();
     for (const [id, state] of this.sessions) if (state.expiresAt <= now) this.sessions.delete(id);
     for (const [key, user] of this.users) {
       for (const [id, expiresAt] of user.sessions) if (expiresAt <= now) user.sessions.delete(id);

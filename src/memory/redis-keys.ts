@@ -1,4 +1,4 @@
-import type { SessionRef } from '../core/memory-port.js';
+import { assertUsageDay, chatOf, usageMonth, type SessionRef } from '../core/memory-port.js';
 
 /**
  * Key layout. Every key of a user shares the hash tag `{<platform>:<user>}`, so one session's keys
@@ -17,6 +17,15 @@ import type { SessionRef } from '../core/memory-port.js';
  *                                                   (tokens, session, privacy scope, learned, confirmed)
  *   <prefix>:{<platform>:<user>}:prefs              hash: facts = off when the person stopped learning
  *                                                   (no expiry: their choice outlives their memory)
+ *   <prefix>:{<platform>:<user>}:models             hash: session ID → the model picked there
+ *                                                   (the facts' sliding TTL)
+ *   <prefix>:{<platform>:<user>}:usage:<YYYY-MM-DD> the person's tokens that day (kept 2 days)
+ *   <prefix>:{<platform>:<user>}:usage:<YYYY-MM>    the person's tokens that month (kept 32 days)
+ *
+ * A chat's settings are shared by its people, so they live under the chat's own hash tag (read
+ * apart from the turn's script, and cached in the process):
+ *
+ *   <prefix>:{chat:<chat>}:persona                  string: the chat's persona (no expiry)
  */
 export interface SessionKeys {
   readonly meta: string;
@@ -31,6 +40,8 @@ export interface SessionKeys {
   readonly facts: string;
   /** The person's choices (fact learning off). */
   readonly prefs: string;
+  /** The person's model choices, by session. */
+  readonly models: string;
 }
 
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -58,5 +69,22 @@ export function sessionKeys(prefix: string, session: SessionRef): SessionKeys {
     rate: `${base}:rate`,
     facts: `${base}:facts`,
     prefs: `${base}:prefs`,
+    models: `${base}:models`,
   };
+}
+
+/** The person's usage counters of `day` and of its month. */
+export function usageKeys(
+  prefix: string,
+  person: Pick<SessionRef, 'platform' | 'userId'>,
+  day: string,
+): { readonly day: string; readonly month: string } {
+  assertUsageDay(day);
+  const base = userKeyBase(prefix, person.platform, person.userId);
+  return { day: `${base}:usage:${day}`, month: `${base}:usage:${usageMonth(day)}` };
+}
+
+/** The persona of the session's chat. */
+export function personaKey(prefix: string, session: SessionRef): string {
+  return `${prefix}:{chat:${chatOf(session)}}:persona`;
 }

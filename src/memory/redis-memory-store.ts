@@ -15,18 +15,29 @@ import {
   type SessionMemory,
   type SummaryFold,
   type TurnLease,
+  type UsageCharge,
+  type UsageTotals,
   assertSessionRef,
   assertTurnId,
+  chatOf,
   type SessionRef,
 } from '../core/memory-port.js';
-import { assertKeyPrefix, sessionKeys, userKeyBase } from './redis-keys.js';
-import { encodeChanges, factsApplied, parseFact } from './redis-facts.js';
+import { ChatSettingsCache } from './chat-settings-cache.js';
+import { assertKeyPrefix, personaKey, sessionKeys, usageKeys, userKeyBase } from './redis-keys.js';
+import { encodeChanges, factsApplied } from './redis-facts.js';
+import { parseLoadReply, usageParts } from './redis-replies.js';
 import { defineScripts, loadScripts, type ScriptCommands } from './redis-scripts.js';
-import { parseEntry, roleOf } from './stored-entry.js';
+import { roleOf } from './stored-entry.js';
 
 export interface RedisMemoryStoreOptions extends MemoryPolicy {
   /** Namespace of every key, so several bots or test runs can share one Redis. */
   readonly keyPrefix: string;
+  /**
+   * How long a chat's persona, once read, is served from this process. Default 30 s
+   * (`CHAT_SETTINGS_MAX_AGE_MS`): a turn stays at two round trips, and a change made in another
+   * process shows within that time (at once in the process that made it).
+   */
+  readonly chatSettingsMaxAgeMs?: number;
 }
 
 /**
@@ -35,6 +46,7 @@ export interface RedisMemoryStoreOptions extends MemoryPolicy {
  */
 export class RedisMemoryStore implements MemoryStore {
   private readonly commands: ScriptCommands;
+  private readonly personas: ChatSettingsCache;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -42,6 +54,7 @@ export class RedisMemoryStore implements MemoryStore {
   ) {
     assertKeyPrefix(options.keyPrefix);
     this.commands = defineScripts(redis);
+    this.personas = new ChatSettingsCache({ maxAgeMs: options.chatSettingsMaxAgeMs });
   }
 
   init(): Promise<void> {
@@ -50,61 +63,31 @@ export class RedisMemoryStore implements MemoryStore {
 
   async load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory> {
     const keys = this.keysOf(session);
-    const reply = await this.commands.chatmemLoad(
-      keys.meta,
-      keys.messages,
-      keys.userGeneration,
-      keys.lease,
-      keys.rate,
-      keys.facts,
-      keys.prefs,
-      lease?.owner ?? '',
-      lease?.ttlMs ?? 0,
-      lease?.rateWindowMs ?? 0,
-      lease?.rateLimit ?? 0,
-      factScope(session.id),
-    );
-    const [
-      meta,
-      messageList,
-      userGeneration,
-      leaseState,
-      leaseWait,
-      rate,
-      rateWait,
-      facts,
-      learning,
-    ] = reply as [
-      (string | null)[],
-      string[],
-      string | null,
-      number,
-      number,
-      number,
-      number,
-      string[],
-      string | null,
-    ];
-    const [summary, summaryTokens, tokens, generation, dropped] = meta;
-    return {
-      summary: summary ?? '',
-      summaryTokens: Number(summaryTokens ?? 0),
-      entries: messageList.map(parseEntry),
-      totalTokens: Number(tokens ?? 0),
-      generations: { session: Number(generation ?? 0), user: Number(userGeneration ?? 0) },
-      dropped: Number(dropped ?? 0),
-      // -1: no lease asked for; 2: refused by the rate limit, no lease taken.
-      lease:
-        leaseState === 0 || leaseState === 1
-          ? { held: leaseState === 1, retryAfterMs: Math.max(0, leaseWait) }
-          : undefined,
-      rate:
-        lease?.rateWindowMs && leaseState >= 1
-          ? { count: rate, resetInMs: Math.max(0, rateWait) }
-          : undefined,
-      facts: facts.map(parseFact),
-      factLearning: learning !== 'off',
-    };
+    const budget = lease?.budget;
+    const usage = usageKeys(this.options.keyPrefix, session, budget?.day ?? '1970-01-01');
+    // The chat's persona lives apart (another slot): cached, else read alongside the script.
+    const [reply, persona] = await Promise.all([
+      this.commands.chatmemLoad(
+        keys.meta,
+        keys.messages,
+        keys.userGeneration,
+        keys.lease,
+        keys.rate,
+        keys.facts,
+        keys.prefs,
+        keys.models,
+        usage.day,
+        lease?.owner ?? '',
+        lease?.ttlMs ?? 0,
+        lease?.rateWindowMs ?? 0,
+        lease?.rateLimit ?? 0,
+        factScope(session.id),
+        budget && budget.tokens > 0 ? budget.tokens : 0,
+        session.id,
+      ),
+      this.persona(session),
+    ]);
+    return parseLoadReply(reply, lease, persona);
   }
 
   async appendTurn(
@@ -115,6 +98,7 @@ export class RedisMemoryStore implements MemoryStore {
   ): Promise<AppendResult> {
     const keys = this.keysOf(session);
     assertTurnId(options.turnId);
+    const usage = usageParts(this.options.keyPrefix, session, options.usage);
     const args: (string | number)[] = [
       keys.meta,
       keys.messages,
@@ -122,6 +106,8 @@ export class RedisMemoryStore implements MemoryStore {
       keys.userGeneration,
       keys.lease,
       keys.facts,
+      keys.models,
+      ...usage.keys,
       expect.session,
       expect.user,
       this.options.ttlSeconds,
@@ -132,6 +118,7 @@ export class RedisMemoryStore implements MemoryStore {
       options.leaseOwner ?? '',
       options.turnId ?? '',
       RECENT_TURN_IDS,
+      ...usage.args,
     ];
     for (const { tokens, message } of messages) {
       args.push(tokens, roleOf(message), JSON.stringify(message));
@@ -154,16 +141,19 @@ export class RedisMemoryStore implements MemoryStore {
 
   async commitSummary(session: SessionRef, fold: SummaryFold): Promise<boolean> {
     const keys = this.keysOf(session);
+    const usage = usageParts(this.options.keyPrefix, session, fold.usage);
     const committed = await this.commands.chatmemCommitSummary(
       keys.meta,
       keys.messages,
       keys.userGeneration,
+      ...usage.keys,
       fold.expect.session,
       fold.expect.user,
       fold.firstId,
       fold.count,
       fold.summary,
       fold.summaryTokens,
+      ...usage.args,
     );
     return committed === 1;
   }
@@ -175,6 +165,7 @@ export class RedisMemoryStore implements MemoryStore {
       keys.messages,
       keys.index,
       keys.facts,
+      keys.models,
       session.id,
       FORGET_MARK_SECONDS,
     );
@@ -187,6 +178,7 @@ export class RedisMemoryStore implements MemoryStore {
       keys.index,
       keys.userGeneration,
       keys.facts,
+      keys.models,
       userKeyBase(this.options.keyPrefix, platform, userId),
       FORGET_MARK_SECONDS,
     );
@@ -195,10 +187,12 @@ export class RedisMemoryStore implements MemoryStore {
 
   async applyFacts(session: SessionRef, changes: FactChanges): Promise<FactsApplied> {
     const keys = this.keysOf(session);
+    const usage = usageParts(this.options.keyPrefix, session, changes.usage);
     const reply = await this.commands.chatmemApplyFacts(
       keys.facts,
       keys.meta,
       keys.userGeneration,
+      ...usage.keys,
       changes.expect ? 1 : 0,
       changes.expect?.session ?? 0,
       changes.expect?.user ?? 0,
@@ -208,6 +202,7 @@ export class RedisMemoryStore implements MemoryStore {
       this.options.ttlSeconds,
       this.options.maxFacts ?? DEFAULT_MAX_FACTS,
       encodeChanges(changes),
+      ...usage.args,
     );
     return factsApplied(reply as number[]);
   }
@@ -216,6 +211,43 @@ export class RedisMemoryStore implements MemoryStore {
     const { prefs } = this.keysOf({ platform, userId, id: `${platform}:u${userId}` });
     if (enabled) await this.redis.hdel(prefs, 'facts');
     else await this.redis.hset(prefs, 'facts', 'off');
+  }
+
+  async setPersona(session: SessionRef, persona: string | undefined): Promise<void> {
+    const key = personaKey(this.options.keyPrefix, this.checked(session));
+    if (persona === undefined) await this.redis.del(key);
+    else await this.redis.set(key, persona);
+    this.personas.set(chatOf(session), persona);
+  }
+
+  async setModel(session: SessionRef, model: string | undefined): Promise<void> {
+    const { models } = this.keysOf(session);
+    await this.commands.chatmemSetModel(models, session.id, model ?? '', this.options.ttlSeconds);
+  }
+
+  async usage(platform: string, userId: string, day: string): Promise<UsageTotals> {
+    const person = this.checked({ platform, userId, id: `${platform}:u${userId}` });
+    const keys = usageKeys(this.options.keyPrefix, person, day);
+    const [today, month] = await this.redis.mget(keys.day, keys.month);
+    return { day: Number(today ?? 0), month: Number(month ?? 0) };
+  }
+
+  async addUsage(session: SessionRef, charge: UsageCharge): Promise<void> {
+    const usage = usageParts(this.options.keyPrefix, this.checked(session), charge);
+    await this.commands.chatmemAddUsage(...usage.keys, ...usage.args);
+  }
+
+  /** The chat's persona, from this process's cache while fresh. */
+  private persona(session: SessionRef): Promise<string | undefined> {
+    return this.personas.get(chatOf(session), async () => {
+      const persona = await this.redis.get(personaKey(this.options.keyPrefix, session));
+      return persona ?? undefined;
+    });
+  }
+
+  private checked(session: SessionRef): SessionRef {
+    assertSessionRef(session);
+    return session;
   }
 
   async close(): Promise<void> {

@@ -12,16 +12,20 @@ export interface ScriptCommands {
   chatmemForgetSession(...args: (string | number)[]): Promise<Reply>;
   chatmemForgetUser(...args: (string | number)[]): Promise<Reply>;
   chatmemApplyFacts(...args: (string | number)[]): Promise<Reply>;
+  chatmemAddUsage(...args: (string | number)[]): Promise<Reply>;
+  chatmemSetModel(...args: (string | number)[]): Promise<Reply>;
 }
 
 const SCRIPTS = {
-  chatmemLoad: { file: 'load.lua', keys: 7 },
+  chatmemLoad: { file: 'load.lua', keys: 9 },
   chatmemReleaseLease: { file: 'release-lease.lua', keys: 1 },
-  chatmemAppend: { file: 'append-turn.lua', keys: 6 },
-  chatmemCommitSummary: { file: 'commit-summary.lua', keys: 3 },
-  chatmemForgetSession: { file: 'forget-session.lua', keys: 4 },
-  chatmemForgetUser: { file: 'forget-user.lua', keys: 3 },
-  chatmemApplyFacts: { file: 'apply-facts.lua', keys: 3 },
+  chatmemAppend: { file: 'append-turn.lua', keys: 9 },
+  chatmemCommitSummary: { file: 'commit-summary.lua', keys: 5 },
+  chatmemForgetSession: { file: 'forget-session.lua', keys: 5 },
+  chatmemForgetUser: { file: 'forget-user.lua', keys: 4 },
+  chatmemApplyFacts: { file: 'apply-facts.lua', keys: 5 },
+  chatmemAddUsage: { file: 'add-usage.lua', keys: 2 },
+  chatmemSetModel: { file: 'set-model.lua', keys: 1 },
 } as const satisfies Record<keyof ScriptCommands, { file: string; keys: number }>;
 
 function readScript(file: string): string {

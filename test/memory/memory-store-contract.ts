@@ -17,6 +17,7 @@ import {
   type StoreHarness,
 } from './contract-fixtures.js';
 import { factsContract } from './memory-store-contract-facts.js';
+import { settingsContract } from './memory-store-contract-settings.js';
 import { refusalContract, writeContract } from './memory-store-contract-turns.js';
 
 export { reorderedTurn, texts, turn } from './contract-fixtures.js';
@@ -233,5 +234,6 @@ export function memoryStoreContract(name: string, factory: StoreFactory): void {
     writeContract(ctx);
     refusalContract(ctx);
     factsContract(ctx);
+    settingsContract(ctx);
   });
 }

@@ -91,7 +91,7 @@ describe('RedisMemoryStore against real Redis', () => {
     await deleteKeys(redis, prefix);
   });
 
-  it('costs exactly 2 requests per turn at the server: one load (facts included), one atomic write', async () => {
+  it('costs exactly 2 requests per turn at the server: one load (facts included), one atomic write, and the chat’s persona once per 30 s', async () => {
     const store = await newStore();
     await store.applyFacts(session, { at: 1, add: [{ id: 'f1', text: 'Likes tea', tokens: 3 }] });
     const monitor = await redis.duplicate().monitor();
@@ -117,8 +117,11 @@ describe('RedisMemoryStore against real Redis', () => {
     await new Promise((r) => setTimeout(r, 200));
     monitor.disconnect();
     const perTurn = seen.slice(0, seen.lastIndexOf('ping'));
-    expect(perTurn).toHaveLength(2 * turns);
-    expect(perTurn.every((c) => c === 'evalsha' || c === 'eval')).toBe(true);
+    // The persona lives under the chat's hash tag: read alongside the first load, then cached.
+    expect(perTurn.filter((c) => c === 'get')).toHaveLength(1);
+    const scripts = perTurn.filter((c) => c !== 'get');
+    expect(scripts).toHaveLength(2 * turns);
+    expect(scripts.every((c) => c === 'evalsha' || c === 'eval')).toBe(true);
     expect(texts((await store.load(session)).entries)).toHaveLength(2 * turns);
     await deleteKeys(redis, prefix);
   });
@@ -199,6 +202,26 @@ describe('RedisMemoryStore against real Redis', () => {
     expect(limited).toMatchObject({ entries: [], summary: '', rate: { count: 2 } });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.filter((c) => ['lrange', 'hgetall', 'hmget'].includes(c))).toEqual([]);
+    await deleteKeys(redis, prefix);
+  });
+
+  it('serves a chat’s persona from the process for a while; the process that changed it sees it at once', async () => {
+    const options = { ...policy, chatSettingsMaxAgeMs: 300 };
+    prefix = uniquePrefix('redis');
+    const here = new RedisMemoryStore(redis, { keyPrefix: prefix, ...options });
+    const elsewhere = new RedisMemoryStore(redis, { keyPrefix: prefix, ...options });
+    const neighbour = telegramSession({ chatId: -42, topicId: 3, userId: 8 });
+    expect((await elsewhere.load(neighbour)).persona).toBeUndefined();
+    await here.setPersona(session, 'a pirate');
+    expect((await here.load(session)).persona).toBe('a pirate');
+    expect(await redis.get(`${prefix}:{chat:telegram:c-42:t3}:persona`)).toBe('a pirate');
+    // Another process still serves what it read, within its 300 ms, then reads again.
+    expect((await elsewhere.load(neighbour)).persona).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await elsewhere.load(neighbour)).persona).toBe('a pirate');
+    await elsewhere.setPersona(neighbour, undefined);
+    expect((await elsewhere.load(session)).persona).toBeUndefined();
+    expect(await redis.exists(`${prefix}:{chat:telegram:c-42:t3}:persona`)).toBe(0);
     await deleteKeys(redis, prefix);
   });
 });

@@ -20,7 +20,10 @@ describe('SqliteMemoryStore: facts in files of the first schema', () => {
     await written.close();
     // What the first release left: its tables only, at version 1.
     const db = new DatabaseSync(path);
-    db.exec('DROP TABLE facts; DROP TABLE fact_prefs; PRAGMA user_version = 1');
+    db.exec(
+      'DROP TABLE facts; DROP TABLE fact_prefs; DROP TABLE chat_personas; ' +
+        'DROP TABLE model_choices; DROP TABLE usage; PRAGMA user_version = 1',
+    );
     db.close();
     expect(MIGRATIONS[0]!.version).toBe(1);
 

@@ -66,7 +66,7 @@ describe('SqliteMemoryStore during a turn: a file that cannot take writes is an 
   });
 
   it('full (its size limit reached): nothing half-written, the buffer keeps the turn until space is freed', async () => {
-    const inner = await openStore({ maxSizeBytes: 64 * 1024 });
+    const inner = await openStore({ maxSizeBytes: 96 * 1024 });
     const store = new BufferedMemoryStore(inner, { retryIntervalMs: 60_000 });
     const big = 'x'.repeat(3000);
     let full: unknown;

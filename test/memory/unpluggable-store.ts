@@ -58,6 +58,10 @@ export function unpluggable(inner: MemoryStore): Unpluggable {
     forgetUser: guard((p, u) => inner.forgetUser(p, u)),
     applyFacts: guard((s, c) => inner.applyFacts(s, c)),
     setFactLearning: guard((p, u, e) => inner.setFactLearning(p, u, e)),
+    setPersona: guard((s, p) => inner.setPersona(s, p)),
+    setModel: guard((s, m) => inner.setModel(s, m)),
+    usage: guard((p, u, d) => inner.usage(p, u, d)),
+    addUsage: guard((s, c) => inner.addUsage(s, c)),
   };
   return {
     store,

@@ -1,12 +1,16 @@
 -- Appends one turn atomically, unless this turn ID was already written; refreshes the sliding TTL
 -- of every key of the session, enforces the hard cap and frees the user's lease.
 -- KEYS[1] meta, KEYS[2] messages, KEYS[3] user's session index, KEYS[4] user generation hash,
--- KEYS[5] user lease, KEYS[6] the person's facts hash (its TTL slides with every turn)
+-- KEYS[5] user lease, KEYS[6] the person's facts hash, KEYS[7] the person's model choices hash
+-- (their TTLs slide with every turn), KEYS[8] and KEYS[9] the person's usage counters of the day
+-- and the month
 -- ARGV[1] expected session generation (-1: unknown, the turn was answered without memory),
 -- ARGV[2] expected user generation, ARGV[3] TTL seconds (0 = none), ARGV[4] session ID,
 -- ARGV[5] max tokens, ARGV[6] max messages, ARGV[7] when the turn was answered (ms),
 -- ARGV[8] lease owner ('' = none), ARGV[9] turn ID ('' = none), ARGV[10] turn IDs remembered,
--- ARGV[11..] triples of (token count, role: h a person's message / a any other, message JSON)
+-- ARGV[11] the turn's model tokens (0: none), ARGV[12] and ARGV[13] seconds the day's and the
+-- month's counters are kept,
+-- ARGV[14..] triples of (token count, role: h a person's message / a any other, message JSON)
 -- Returns { 1 written | 0 stale | 2 already written, total tokens, message count, dropped }
 local meta, msgs, index, userGen = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local ttl = tonumber(ARGV[3])
@@ -17,6 +21,15 @@ local turnId = ARGV[9]
 local turnIds = redis.call('HGET', meta, 'turnIds') or ''
 if turnId ~= '' and string.find(' ' .. turnIds .. ' ', ' ' .. turnId .. ' ', 1, true) then
   return { 2, tonumber(redis.call('HGET', meta, 'tokens') or '0'), redis.call('LLEN', msgs), 0 }
+end
+
+-- The tokens were spent whether or not a forget since makes the write stale: count them.
+local used = tonumber(ARGV[11])
+if used > 0 then
+  redis.call('INCRBY', KEYS[8], used)
+  redis.call('EXPIRE', KEYS[8], ARGV[12])
+  redis.call('INCRBY', KEYS[9], used)
+  redis.call('EXPIRE', KEYS[9], ARGV[13])
 end
 
 -- A forget since the caller loaded the session wins: its turn is not written back. Absent values
@@ -48,7 +61,7 @@ end
 -- The envelope: sequence ID, token count, role (so the cap finds turns without reading the
 -- message), then the LangChain stored message as given.
 local added, count = 0, 0
-for i = 11, #ARGV, 3 do
+for i = 14, #ARGV, 3 do
   local tokens = tonumber(ARGV[i])
   local id = redis.call('HINCRBY', meta, 'seq', 1)
   redis.call('RPUSH', msgs,
@@ -92,11 +105,13 @@ if ttl > 0 then
   -- Every session's expiry is at most now + ttl, so this is the index's latest expiry too.
   redis.call('EXPIRE', index, ttl)
   redis.call('EXPIRE', KEYS[6], ttl)
+  redis.call('EXPIRE', KEYS[7], ttl)
 else
   redis.call('ZADD', index, '+inf', ARGV[4])
   redis.call('PERSIST', meta)
   redis.call('PERSIST', msgs)
   redis.call('PERSIST', index)
   redis.call('PERSIST', KEYS[6])
+  redis.call('PERSIST', KEYS[7])
 end
 return { 1, total, length, dropped }

@@ -1,14 +1,27 @@
 -- Adds, updates, deletes and confirms facts of one person atomically, keeps the stored cap and
 -- slides the facts' TTL. Only facts visible in the session (the privacy rule) are touched.
--- KEYS[1] the person's facts hash, KEYS[2] the session's meta hash, KEYS[3] user generation hash
+-- KEYS[1] the person's facts hash, KEYS[2] the session's meta hash, KEYS[3] user generation hash,
+-- KEYS[4] and KEYS[5] the person's usage counters of the day and the month
 -- ARGV[1] '1': check the generations (an extraction), '0': do not (a command of the person),
 -- ARGV[2] expected session generation, ARGV[3] expected user generation, ARGV[4] session ID,
 -- ARGV[5] the session's privacy scope ('' = a private chat: every fact is visible),
 -- ARGV[6] when (ms), ARGV[7] TTL seconds (0 = none), ARGV[8] most facts kept,
--- ARGV[9] JSON { add: [[id, text, tokens]], update: [[id, text, tokens]], remove: [id], confirm: [id] }
+-- ARGV[9] JSON { add: [[id, text, tokens]], update: [[id, text, tokens]], remove: [id], confirm: [id] },
+-- ARGV[10] the extraction's model tokens (0: none), ARGV[11] and ARGV[12] seconds the day's and
+-- the month's counters are kept
 -- Facts are stored as JSON { id, text, t tokens, s session, p scope, a learned, c confirmed }.
 -- Returns { 1 applied | 0 stale, added, updated, removed, evicted }
 local facts, meta, userGen = KEYS[1], KEYS[2], KEYS[3]
+
+-- The tokens were spent whether or not the change lands: count them.
+local used = tonumber(ARGV[10])
+if used > 0 then
+  redis.call('INCRBY', KEYS[4], used)
+  redis.call('EXPIRE', KEYS[4], ARGV[11])
+  redis.call('INCRBY', KEYS[5], used)
+  redis.call('EXPIRE', KEYS[5], ARGV[12])
+end
+
 if ARGV[1] == '1' then
   -- As a turn's write: a forget since the extraction loaded the session wins.
   local gen = redis.call('HGET', meta, 'gen')

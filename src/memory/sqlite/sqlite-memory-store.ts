@@ -1,6 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
 import {
-  FORGET_MARK_SECONDS,
   type AppendOptions,
   type AppendResult,
   type FactChanges,
@@ -12,6 +11,8 @@ import {
   type SessionMemory,
   type SummaryFold,
   type TurnLease,
+  type UsageCharge,
+  type UsageTotals,
   assertSessionRef,
   assertTurnId,
   type SessionRef,
@@ -26,15 +27,21 @@ import {
 import { openDatabase } from './sqlite-open.js';
 import type { Migration } from './sqlite-schema.js';
 import {
-  count,
-  prepareStatements,
-  row,
-  rows,
-  type HeadEntry,
-  type SessionRow,
-  type Statements,
-} from './sqlite-statements.js';
-import { appendTurnRows, liveGeneration, loadRows, userOf } from './sqlite-turns.js';
+  addUsage,
+  prepareSettingsStatements,
+  saveModel,
+  savePersona,
+  usageOf,
+  type SettingsStatements,
+} from './sqlite-settings.js';
+import { prepareStatements, type Statements } from './sqlite-statements.js';
+import { appendTurnRows, commitFoldRows, loadRows } from './sqlite-turns.js';
+import {
+  forgetSessionRows,
+  forgetUserRows,
+  sweepRows,
+  type AllStatements,
+} from './sqlite-removals.js';
 
 export interface SqliteStoreOptions extends MemoryPolicy {
   /** The database file; its directory is created. */
@@ -61,10 +68,6 @@ export interface SqliteStoreOptions extends MemoryPolicy {
   readonly migrations?: readonly Migration[];
 }
 
-/** Expired sessions deleted per transaction of a sweep, and transactions per sweep at most. */
-const SWEEP_BATCH = 500;
-const SWEEP_BATCHES = 20;
-
 /**
  * The store for one process on one machine: the same semantics as `RedisMemoryStore` (sliding
  * TTL, hard cap by whole turns, generations, lease and rate window, turn IDs, user index) in a
@@ -77,6 +80,7 @@ export class SqliteMemoryStore implements MemoryStore {
   private db: DatabaseSync | undefined;
   private statements: Statements | undefined;
   private factStatements: FactStatements | undefined;
+  private settingStatements: SettingsStatements | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
@@ -104,6 +108,7 @@ export class SqliteMemoryStore implements MemoryStore {
     try {
       this.statements = prepareStatements(db);
       this.factStatements = prepareFactStatements(db);
+      this.settingStatements = prepareSettingsStatements(db);
     } catch (error) {
       db.close();
       throw error;
@@ -118,6 +123,7 @@ export class SqliteMemoryStore implements MemoryStore {
     this.sweeper = undefined;
     this.statements = undefined;
     this.factStatements = undefined;
+    this.settingStatements = undefined;
     this.db?.close();
     this.db = undefined;
   }
@@ -135,7 +141,7 @@ export class SqliteMemoryStore implements MemoryStore {
   async load(session: SessionRef, lease?: TurnLease): Promise<SessionMemory> {
     assertSessionRef(session);
     const now = this.now();
-    const read = () => loadRows(this.s, this.f, session, lease, now);
+    const read = () => loadRows(this.s, this.f, this.t, session, lease, now);
     return lease ? this.write(read) : this.read(read);
   }
 
@@ -150,9 +156,12 @@ export class SqliteMemoryStore implements MemoryStore {
     const now = this.now();
     return this.write(() => {
       const written = appendTurnRows(this.s, this.options, now, session, expect, messages, options);
-      const { ttlSeconds } = this.options;
+      // Spent whether or not a forget made the write stale; a replay was counted the first time.
+      if (!written.duplicate) addUsage(this.t, session, options.usage, now);
       if (written.status === 'written') {
-        touchFacts(this.f, session, ttlSeconds > 0 ? now + ttlSeconds * 1000 : null);
+        const expiresAt = this.personExpiry(now);
+        touchFacts(this.f, session, expiresAt);
+        this.t.touchModels.run(expiresAt, session.platform, session.userId);
       }
       return written;
     });
@@ -167,52 +176,30 @@ export class SqliteMemoryStore implements MemoryStore {
     assertSessionRef(session);
     const now = this.now();
     return this.write(() => {
-      const s = this.s;
-      const state = row<SessionRow>(s.session, session.id, now);
-      if (!state || state.gen !== fold.expect.session || fold.count < 1) return false;
-      const userGeneration = liveGeneration(userOf(s, session), now);
-      if (userGeneration !== undefined && userGeneration !== fold.expect.user) return false;
-      const head = rows<HeadEntry>(s.head, session.id, fold.count);
-      if (head.length !== fold.count || head.some((e, i) => e.id !== fold.firstId + i)) {
-        return false;
-      }
-      s.deleteHead.run(session.id, head.at(-1)!.id);
-      const folded = head.reduce((sum, e) => sum + e.tokens, 0);
-      s.saveFold.run(fold.summary, fold.summaryTokens, folded, session.id);
-      return true;
+      addUsage(this.t, session, fold.usage, now);
+      return commitFoldRows(this.s, session, fold, now);
     });
   }
 
   async forget(session: SessionRef): Promise<void> {
     assertSessionRef(session);
     const now = this.now();
-    this.write(() => {
-      const s = this.s;
-      const gen = (row<SessionRow>(s.session, session.id, now)?.gen ?? 0) + 1;
-      s.deleteMessages.run(session.id);
-      const until = now + FORGET_MARK_SECONDS * 1000;
-      s.markForgotten.run(session.id, session.platform, session.userId, gen, now, until);
-      this.f.forgetSession.run(session.platform, session.userId, session.id);
-    });
+    this.write(() => forgetSessionRows(this.all, session, now));
   }
 
   async forgetUser(platform: string, userId: string): Promise<number> {
     assertSessionRef({ platform, userId, id: `${platform}:u${userId}` });
     const now = this.now();
-    return this.write(() => {
-      const s = this.s;
-      const live = count(s.liveIndexed, platform, userId, now);
-      s.deleteIndexed.run(platform, userId);
-      s.bumpUserGeneration.run(platform, userId, now + FORGET_MARK_SECONDS * 1000, now);
-      this.f.forgetUser.run(platform, userId);
-      return live;
-    });
+    return this.write(() => forgetUserRows(this.all, { platform, userId }, now));
   }
 
   async applyFacts(session: SessionRef, changes: FactChanges): Promise<FactsApplied> {
     assertSessionRef(session);
     const now = this.now();
-    return this.write(() => applyFactRows(this.s, this.f, this.options, now, session, changes));
+    return this.write(() => {
+      addUsage(this.t, session, changes.usage, now);
+      return applyFactRows(this.s, this.f, this.options, now, session, changes);
+    });
   }
 
   async setFactLearning(platform: string, userId: string, enabled: boolean): Promise<void> {
@@ -220,23 +207,42 @@ export class SqliteMemoryStore implements MemoryStore {
     this.write(() => setLearning(this.f, { platform, userId }, enabled));
   }
 
+  async setPersona(session: SessionRef, persona: string | undefined): Promise<void> {
+    assertSessionRef(session);
+    const now = this.now();
+    this.write(() => savePersona(this.t, session, persona, now));
+  }
+
+  async setModel(session: SessionRef, model: string | undefined): Promise<void> {
+    assertSessionRef(session);
+    const expiresAt = this.personExpiry(this.now());
+    this.write(() => saveModel(this.t, session, model, expiresAt));
+  }
+
+  async usage(platform: string, userId: string, day: string): Promise<UsageTotals> {
+    assertSessionRef({ platform, userId, id: `${platform}:u${userId}` });
+    const now = this.now();
+    return this.read(() => usageOf(this.t, { platform, userId }, day, now));
+  }
+
+  async addUsage(session: SessionRef, charge: UsageCharge): Promise<void> {
+    assertSessionRef(session);
+    const now = this.now();
+    this.write(() => addUsage(this.t, session, charge, now));
+  }
+
+  /** The sliding expiry of a person's facts and choices, from a turn at `now`. */
+  private personExpiry(now: number): number | null {
+    return this.options.ttlSeconds > 0 ? now + this.options.ttlSeconds * 1000 : null;
+  }
+
   /**
-   * Deletes expired sessions (with their messages) and idle users, in batches of
-   * {@link SWEEP_BATCH} per transaction, at most {@link SWEEP_BATCHES} per call (the rest next
-   * time). Runs on a timer; public so tests need not wait for it. Returns the sessions deleted.
+   * Deletes what expired: sessions (with their messages) in batches, idle users, facts, model
+   * choices and usage counters ({@link sweepRows}). Runs on a timer; public so tests need not
+   * wait for it. Returns the sessions deleted.
    */
   sweep(): number {
-    const s = this.s;
-    const now = this.now();
-    let deleted = 0;
-    for (let batch = 0; batch < SWEEP_BATCHES; batch++) {
-      const changes = Number(s.sweepSessions.run(now, SWEEP_BATCH).changes);
-      deleted += changes;
-      if (changes < SWEEP_BATCH) break;
-    }
-    s.sweepUsers.run(now);
-    this.f.sweep.run(now);
-    return deleted;
+    return sweepRows(this.all, this.now());
   }
 
   private sweepQuietly(): void {
@@ -255,6 +261,15 @@ export class SqliteMemoryStore implements MemoryStore {
   private get f(): FactStatements {
     if (!this.factStatements) throw this.notOpen();
     return this.factStatements;
+  }
+
+  private get t(): SettingsStatements {
+    if (!this.settingStatements) throw this.notOpen();
+    return this.settingStatements;
+  }
+
+  private get all(): AllStatements {
+    return { s: this.s, f: this.f, t: this.t };
   }
 
   private notOpen(): Error {

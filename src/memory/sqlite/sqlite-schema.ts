@@ -22,6 +22,11 @@ import type { DatabaseSync } from 'node:sqlite';
  *   facts      (version 2) the person's long-term facts: text, tokens, the session learned in and
  *              its privacy scope, learned and confirmed times, and the person's sliding expiry.
  *   fact_prefs (version 2) people who turned fact learning off; no expiry.
+ *   chat_personas (version 3) each chat's persona (`/persona`), by chat ID; no expiry.
+ *   model_choices (version 3) the model a person picked in a session (`/model`), with the
+ *              person's sliding expiry (as their facts).
+ *   usage      (version 3) a person's model tokens per day (`YYYY-MM-DD`) and per month
+ *              (`YYYY-MM`), each with its own expiry; `forget` keeps them (accounting).
  */
 
 /** `PRAGMA application_id` of our files: "cmem". Another program's database is never touched. */
@@ -100,6 +105,35 @@ export const MIGRATIONS: readonly Migration[] = [
         learning_off INTEGER NOT NULL DEFAULT 1,
         PRIMARY KEY (platform, user_id)
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      CREATE TABLE chat_personas (
+        chat_id    TEXT PRIMARY KEY,
+        persona    TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE model_choices (
+        platform   TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        model      TEXT NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (platform, user_id, session_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX model_choices_by_expiry ON model_choices (expires_at)
+        WHERE expires_at IS NOT NULL;
+      CREATE TABLE usage (
+        platform   TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        period     TEXT NOT NULL,
+        tokens     INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (platform, user_id, period)
+      ) WITHOUT ROWID;
+      CREATE INDEX usage_by_expiry ON usage (expires_at);
     `,
   },
 ];

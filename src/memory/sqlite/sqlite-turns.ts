@@ -9,10 +9,17 @@ import {
   type NewMessage,
   type SessionMemory,
   type SessionRef,
+  type SummaryFold,
   type TurnLease,
 } from '../../core/memory-port.js';
 import { roleOf } from '../stored-entry.js';
 import { factLearning, visibleFacts, type FactStatements } from './sqlite-facts.js';
+import {
+  counted as tokensOn,
+  modelOf,
+  personaOf,
+  type SettingsStatements,
+} from './sqlite-settings.js';
 import {
   count,
   row,
@@ -57,20 +64,25 @@ export function liveGeneration(user: UserRow | undefined, now: number): number |
 export function loadRows(
   s: Statements,
   f: FactStatements,
+  t: SettingsStatements,
   session: SessionRef,
   lease: TurnLease | undefined,
   now: number,
 ): SessionMemory {
   const user = userOf(s, session);
-  const turn = lease ? takeLease(s, session, user, lease, now) : {};
+  const spent = lease?.budget ? tokensOn(t, session, lease.budget.day, now) : undefined;
+  const turn = lease ? takeLease(s, session, user, lease, now, spent) : {};
   const state = row<SessionRow>(s.session, session.id, now);
   const generations = { session: state?.gen ?? 0, user: liveGeneration(user, now) ?? 0 };
-  const learning = { factLearning: factLearning(f, session) };
-  // A refused turn (busy, or over the rate limit: no lease then) reads nothing.
+  const model = modelOf(t, session, now);
+  const learning = { factLearning: factLearning(f, session), ...(model ? { model } : {}) };
+  // A refused turn (busy, over the budget or the rate limit: no lease then) reads nothing.
   if (lease && turn.lease?.held !== true) {
     return { ...emptyMemory(generations), ...learning, ...turn };
   }
   const facts = visibleFacts(f, session, now);
+  const persona = personaOf(t, session);
+  if (persona !== undefined) Object.assign(learning, { persona });
   if (!state) return { ...emptyMemory(generations), facts, ...learning, ...turn };
   const entries = rows<MessageRow>(s.messages, session.id).map((m) => ({
     id: m.id,
@@ -158,9 +170,32 @@ export function appendTurnRows(
 }
 
 /**
+ * Replaces the summary and removes exactly the folded head, only if it is still the head and
+ * nothing was forgotten since the fold was loaded.
+ */
+export function commitFoldRows(
+  s: Statements,
+  session: SessionRef,
+  fold: SummaryFold,
+  now: number,
+): boolean {
+  const state = row<SessionRow>(s.session, session.id, now);
+  if (!state || state.gen !== fold.expect.session || fold.count < 1) return false;
+  const userGeneration = liveGeneration(userOf(s, session), now);
+  if (userGeneration !== undefined && userGeneration !== fold.expect.user) return false;
+  const head = rows<HeadEntry>(s.head, session.id, fold.count);
+  if (head.length !== fold.count || head.some((e, i) => e.id !== fold.firstId + i)) return false;
+  s.deleteHead.run(session.id, head.at(-1)!.id);
+  const folded = head.reduce((sum, e) => sum + e.tokens, 0);
+  s.saveFold.run(fold.summary, fold.summaryTokens, folded, session.id);
+  return true;
+}
+
+/**
  * Takes the user's lease and counts the turn against the rate window, as the Redis load script
- * does: a lease held by another turn refuses this one (not counted); a count past the limit
- * refuses it and keeps no lease.
+ * does: a lease held by another turn refuses this one (not counted); a spent budget
+ * (`spentToday` at or over it) refuses it before it is counted; a count past the limit refuses
+ * it. A refused turn keeps no lease.
  */
 function takeLease(
   s: Statements,
@@ -168,13 +203,19 @@ function takeLease(
   user: UserRow | undefined,
   lease: TurnLease,
   now: number,
-): Pick<SessionMemory, 'lease' | 'rate'> {
+  spentToday: number | undefined,
+): Pick<SessionMemory, 'lease' | 'rate' | 'usageToday'> {
   const key = [session.platform, session.userId] as const;
   const holder = user?.leaseOwner && user.leaseExpiresAt > now ? user.leaseOwner : undefined;
   if (user && holder && holder !== lease.owner) {
     return { lease: { held: false, retryAfterMs: user.leaseExpiresAt - now } };
   }
   if (!user) s.ensureUser.run(...key);
+  const spent = spentToday === undefined ? {} : { usageToday: spentToday };
+  if (lease.budget && lease.budget.tokens > 0 && (spentToday ?? 0) >= lease.budget.tokens) {
+    s.setLease.run(null, 0, ...key);
+    return spent;
+  }
   let rate: SessionMemory['rate'];
   if (lease.rateWindowMs) {
     const fresh = !user || user.rateResetAt <= now;
@@ -184,11 +225,11 @@ function takeLease(
     rate = { count: counted, resetInMs: resetAt - now };
     if (lease.rateLimit && counted > lease.rateLimit) {
       s.setLease.run(null, 0, ...key);
-      return { rate };
+      return { rate, ...spent };
     }
   }
   s.setLease.run(lease.owner, now + lease.ttlMs, ...key);
-  return { lease: { held: true, retryAfterMs: 0 }, ...(rate ? { rate } : {}) };
+  return { lease: { held: true, retryAfterMs: 0 }, ...(rate ? { rate } : {}), ...spent };
 }
 
 /**
