@@ -63,6 +63,7 @@ async function createTelegram(
     access: config.access,
     apiRoot: telegram.apiRoot,
     attachments: attachmentSettings(config),
+    language: config.language,
     webhook: telegram.webhook && {
       url: telegram.webhook.url,
       // Derived from the token when not given, so every replica sets and checks the same secret.
@@ -107,6 +108,7 @@ async function createDiscord(
     streamReplies: config.streamReplies,
     access: config.access,
     attachments: attachmentSettings(config),
+    language: config.language,
     // Attachments come from Discord's CDN, or from the REST base's host (a proxy, a test double).
     fileOrigins: [new URL(discord.apiUrl).origin],
   });

@@ -7,14 +7,15 @@ import { syncCommands } from './platforms/discord/discord-commands.js';
  * (the bot also does this at start-up, only when they changed).
  */
 async function main(): Promise<void> {
-  const discord = readConfigOrExit().discord;
+  const config = readConfigOrExit();
+  const discord = config.discord;
   if (!discord) {
     process.stderr.write('Set DISCORD_TOKEN (in .env or the environment) to register commands.\n');
     process.exit(1);
   }
   const rest = new REST({ api: discord.apiUrl }).setToken(discord.token);
   try {
-    const written = await syncCommands(rest);
+    const written = await syncCommands(rest, undefined, config.language);
     process.stdout.write(
       written ? 'Slash commands registered.\n' : 'Slash commands already up to date.\n',
     );

@@ -12,6 +12,7 @@ import {
   text,
   textOr,
 } from './fields.js';
+import { LOCALES, localeOf } from '../platforms/shared/i18n/locales.js';
 import { parseRedisTarget } from './redis-target.js';
 
 /**
@@ -164,6 +165,16 @@ export const variables = z.object({
   DISCORD_ALLOWED_GUILD_IDS: idList(/^\d{17,20}$/, 'guild IDs such as 123456789012345678'),
   /** Show answers while they are generated, by editing the message (true). */
   STREAM_REPLIES: boolean(true),
+  /**
+   * The one language of everything the bot itself writes; unset (default): each person's own,
+   * from Telegram's language_code or Discord's locale (else the server's), English otherwise.
+   */
+  BOT_LANGUAGE: text()
+    .refine(
+      (v) => v === undefined || localeOf(v) !== undefined,
+      `must be one of ${LOCALES.join(', ')} (unset: each person's language)`,
+    )
+    .transform((v) => localeOf(v)),
   /** The HTTP server (webhooks, health); unset = none unless a webhook needs it (8080). */
   HTTP_PORT: optionalInteger(0, 65_535, ' (a TCP port)'),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
@@ -298,6 +309,8 @@ function toConfig(e: Variables) {
       discordGuilds: e.DISCORD_ALLOWED_GUILD_IDS,
     },
     streamReplies: e.STREAM_REPLIES,
+    /** Every text in this language; undefined: each person's. */
+    language: e.BOT_LANGUAGE,
     /** Set when TELEGRAM_BOT_TOKEN is. */
     telegram: telegram
       ? {

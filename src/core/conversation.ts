@@ -249,16 +249,24 @@ export class ConversationService {
     } catch (error) {
       if (!content.images?.length || !isImageRejection(error)) throw error;
       this.log.warn({ err: error, session: session.id }, 'endpoint refused images; asking without');
-      if (!question) throw new AttachmentRejectedError(IMAGES_UNSEEN_ONLY, { cause: error });
+      if (!question) {
+        throw new AttachmentRejectedError({ key: 'images.unseenOnly' }, IMAGES_UNSEEN_ONLY, {
+          cause: error,
+        });
+      }
       imagesSeen = false;
       answer = await ask(undefined);
     }
     if (options.signal.aborted) throw new TurnAbortedError();
     const notices = [pass.degraded && WITHOUT_MEMORY, !imagesSeen && IMAGES_UNSEEN];
     const notice = notices.filter(Boolean).join(' ') || undefined;
+    const noticeTexts = [
+      ...(pass.degraded ? [{ key: 'notice.withoutMemory' }] : []),
+      ...(imagesSeen ? [] : [{ key: 'images.unseen' }]),
+    ];
     const stored = storedQuestion({ ...content, text }, imagesSeen);
     const remembered = await this.remember(session, pass, stored, answer.text);
-    return { text: answer.text, remembered, usage: answer.usage, notice };
+    return { text: answer.text, remembered, usage: answer.usage, notice, noticeTexts };
   }
 
   /** Writes the turn (idempotent by its ID); true when it is in memory now or will be. */

@@ -8,12 +8,24 @@ export type FailureCode =
   | 'aborted';
 
 /**
- * Typed failures of a turn. Each carries a short, friendly `userMessage` that an adapter can send
- * as is; the detail (cause, status) is for logs only and never contains secrets.
+ * A text for the person by message key and values, e.g. `{ key: 'input.tooLong', params:
+ * { length, limit } }`: the platforms say it in the person's language (their catalogs,
+ * `platforms/shared/i18n/en.ts`, hold every key). Numbers are formatted there, for the language.
+ */
+export interface UserText {
+  readonly key: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * Typed failures of a turn. Each carries `userText`, the person's message by key, and the same
+ * in English as `userMessage` for the terminal chat and logs; the detail (cause, status) is for
+ * logs only and never contains secrets.
  */
 export abstract class ConversationError extends Error {
   abstract readonly code: FailureCode;
   abstract readonly userMessage: string;
+  abstract readonly userText: UserText;
 }
 
 const numberFormat = new Intl.NumberFormat('en');
@@ -22,6 +34,7 @@ const numberFormat = new Intl.NumberFormat('en');
 export class InputRejectedError extends ConversationError {
   readonly code = 'input_rejected';
   readonly userMessage: string;
+  readonly userText: UserText;
 
   constructor(
     readonly reason: 'empty' | 'too_long',
@@ -35,6 +48,10 @@ export class InputRejectedError extends ConversationError {
         ? 'Your message is empty: send me some text and I will answer.'
         : `Your message is ${numberFormat.format(length)} characters long, and I can read at most ` +
           `${numberFormat.format(limit)}. Please shorten it or send it in parts.`;
+    this.userText =
+      reason === 'empty'
+        ? { key: 'input.empty' }
+        : { key: 'input.tooLong', params: { length, limit } };
   }
 }
 
@@ -46,6 +63,8 @@ export class AttachmentRejectedError extends ConversationError {
   readonly code = 'input_rejected';
 
   constructor(
+    readonly userText: UserText,
+    /** The same in English, for the terminal chat and logs. */
     readonly userMessage: string,
     options?: { cause?: unknown },
   ) {
@@ -60,6 +79,7 @@ export type ModelFailureKind = 'timeout' | 'rate_limited' | 'unavailable' | 'rej
 export class ModelError extends ConversationError {
   readonly code = 'model_error';
   readonly userMessage: string;
+  readonly userText: UserText;
 
   /** Worth another attempt within the budget (timeouts, 429, 5xx, network), unlike a bad key. */
   readonly retryable: boolean;
@@ -84,13 +104,23 @@ export class ModelError extends ConversationError {
             : kind === 'empty'
               ? 'Sorry, I could not come up with an answer to that. Please try rephrasing it.'
               : 'Sorry, I cannot reach my language model right now. Please try again in a moment.';
+    this.userText = { key: MODEL_TEXT_KEYS[kind] };
   }
 }
+
+const MODEL_TEXT_KEYS: Readonly<Record<ModelFailureKind, string>> = {
+  timeout: 'model.timeout',
+  rate_limited: 'model.rateLimited',
+  unavailable: 'model.unavailable',
+  rejected: 'model.rejected',
+  empty: 'model.empty',
+};
 
 /** The conversation memory could not be read, so the turn was not answered. */
 export class MemoryUnavailableError extends ConversationError {
   readonly code = 'memory_unavailable';
   readonly userMessage = 'Sorry, I cannot reach my memory right now. Please try again in a moment.';
+  readonly userText: UserText = { key: 'memory.unavailable' };
 
   constructor(options?: { cause?: unknown }) {
     super('memory store unavailable', options);
@@ -102,6 +132,7 @@ export class MemoryUnavailableError extends ConversationError {
 export class SessionBusyError extends ConversationError {
   readonly code = 'session_busy';
   readonly userMessage: string;
+  readonly userText: UserText;
 
   constructor(readonly retryAfterMs = 5000) {
     super(`the user already has a turn in flight; retry in ${retryAfterMs} ms`);
@@ -109,6 +140,7 @@ export class SessionBusyError extends ConversationError {
     this.userMessage =
       'I am still answering your previous message. ' +
       `Please send this one again ${inSeconds(retryAfterMs)}.`;
+    this.userText = waitText('turn.busy', retryAfterMs);
   }
 }
 
@@ -116,23 +148,35 @@ export class SessionBusyError extends ConversationError {
 export class RateLimitedError extends ConversationError {
   readonly code = 'rate_limited';
   readonly userMessage: string;
+  readonly userText: UserText;
 
   constructor(readonly retryAfterMs: number) {
     super(`rate limit reached; retry in ${retryAfterMs} ms`);
     this.name = 'RateLimitedError';
     this.userMessage = `You are sending messages faster than I can answer. Please try again ${inSeconds(retryAfterMs)}.`;
+    this.userText = waitText('turn.rateLimited', retryAfterMs);
   }
 }
 
+/** Waits of up to this many seconds are "a few seconds". */
+const FEW_SECONDS = 5;
+
 function inSeconds(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  return seconds <= 5 ? 'in a few seconds' : `in ${seconds} seconds`;
+  return seconds <= FEW_SECONDS ? 'in a few seconds' : `in ${seconds} seconds`;
+}
+
+/** `turn.busySoon` for a short wait, else `turn.busy` with the seconds. */
+function waitText(key: 'turn.busy' | 'turn.rateLimited', ms: number): UserText {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds <= FEW_SECONDS ? { key: `${key}Soon` } : { key, params: { seconds } };
 }
 
 /** The turn was abandoned (shutdown); nothing was stored. */
 export class TurnAbortedError extends ConversationError {
   readonly code = 'aborted';
   readonly userMessage = 'I am restarting and could not finish this answer. Please ask again.';
+  readonly userText: UserText = { key: 'turn.aborted' };
 
   constructor() {
     super('turn aborted');
@@ -145,4 +189,9 @@ const GENERIC_APOLOGY = 'Sorry, something went wrong on my side. Please try agai
 /** The message to show a user for any failure of a turn: specific when known, generic otherwise. */
 export function userMessageFor(error: unknown): string {
   return error instanceof ConversationError ? error.userMessage : GENERIC_APOLOGY;
+}
+
+/** `userMessageFor` by message key, for the platforms to say in the person's language. */
+export function userTextFor(error: unknown): UserText {
+  return error instanceof ConversationError ? error.userText : { key: 'error.generic' };
 }

@@ -1,3 +1,5 @@
+import type { UserText } from './errors.js';
+
 /**
  * Who a conversation belongs to. Built only by the functions of `session-id.ts`, which validate
  * the platform's IDs before they become part of a storage key.
@@ -67,8 +69,10 @@ export interface Reply {
    */
   readonly remembered: boolean;
   readonly usage: TokenUsage;
-  /** One short line to show after the answer, e.g. that memory was unreachable. */
+  /** One short line to show after the answer, e.g. that memory was unreachable (English). */
   readonly notice?: string;
+  /** The same notices by message key, for the platforms to say in the person's language. */
+  readonly noticeTexts?: readonly UserText[];
 }
 
 /** What the bot currently remembers of one session, for `/memory`. */

@@ -5,6 +5,7 @@ import type { ConversationService } from '../../core/conversation.js';
 import { userMessageFor } from '../../core/errors.js';
 import { consoleSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
+import { translator } from '../shared/i18n/translate.js';
 import { describeMemory, withNotice } from '../shared/replies.js';
 
 export interface ConsolePlatformOptions {
@@ -89,7 +90,10 @@ export class ConsolePlatform {
         return true;
       case 'memory':
         await this.guard(async () =>
-          this.print(describeMemory(await this.options.service.memory(this.session))),
+          // The terminal chat is the operator's, in English.
+          this.print(
+            describeMemory(translator('en'), await this.options.service.memory(this.session)),
+          ),
         );
         return true;
       default:

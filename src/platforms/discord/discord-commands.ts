@@ -1,6 +1,7 @@
 import {
   ApplicationIntegrationType,
   InteractionContextType,
+  Locale as DiscordLocale,
   SlashCommandBuilder,
   Routes,
   type APIApplication,
@@ -8,21 +9,73 @@ import {
   type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import type { MessageKey } from '../shared/i18n/en.js';
+import type { Locale } from '../shared/i18n/locales.js';
+import { say } from '../shared/i18n/translate.js';
 
-/** The slash commands, built with discord.js builders; usable in guilds and in DMs with the bot. */
-export function discordCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+/** Discord's locales for each of our languages besides English, the default. */
+const DISCORD_LOCALES: Readonly<Record<Exclude<Locale, 'en'>, readonly DiscordLocale[]>> = {
+  ru: [DiscordLocale.Russian],
+  uk: [DiscordLocale.Ukrainian],
+  ja: [DiscordLocale.Japanese],
+  ko: [DiscordLocale.Korean],
+  'zh-CN': [DiscordLocale.ChineseCN],
+  es: [DiscordLocale.SpanishES, DiscordLocale.SpanishLATAM],
+  'pt-BR': [DiscordLocale.PortugueseBR],
+  de: [DiscordLocale.German],
+  fr: [DiscordLocale.French],
+};
+
+/**
+ * The texts of the commands: the default (English, or `BOT_LANGUAGE`) and, unless a language is
+ * forced, every other language as Discord's `*_localizations`, so each person's client shows
+ * the commands' descriptions and choices in its own language. Command and option names stay as
+ * they are: the bot's messages name them (/memory, /forget).
+ */
+export function commandTexts(forced?: Locale) {
+  const text = (key: MessageKey) => say(forced ?? 'en', { key });
+  const localizations = (key: MessageKey): Partial<Record<DiscordLocale, string>> | null => {
+    if (forced) return null;
+    const entries = Object.entries(DISCORD_LOCALES).flatMap(([locale, codes]) =>
+      codes.map((code) => [code, say(locale as Locale, { key })] as const),
+    );
+    return Object.fromEntries(entries);
+  };
+  return {
+    /** The text of `key` in the default language. */
+    text,
+    localizations,
+    /** A choice whose name is shown in each person's language. */
+    choice: (key: MessageKey, value: string) => ({
+      name: text(key),
+      value,
+      name_localizations: localizations(key),
+    }),
+  };
+}
+
+/**
+ * The slash commands, built with discord.js builders; usable in guilds and in DMs with the bot.
+ * `forced`: `BOT_LANGUAGE`, the one language of every text.
+ */
+export function discordCommands(
+  forced?: Locale,
+): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const contexts = [InteractionContextType.Guild, InteractionContextType.BotDM];
+  const { text, localizations, choice } = commandTexts(forced);
   return [
     new SlashCommandBuilder()
       .setName('forget')
-      .setDescription('Make the bot forget what it remembers of you')
+      .setDescription(text('discord.forget'))
+      .setDescriptionLocalizations(localizations('discord.forget'))
       .addStringOption((option) =>
         option
           .setName('scope')
-          .setDescription('Where to forget (default: this channel)')
+          .setDescription(text('discord.forget.scope'))
+          .setDescriptionLocalizations(localizations('discord.forget.scope'))
           .addChoices(
-            { name: 'this channel', value: 'here' },
-            { name: 'everywhere', value: 'everywhere' },
+            choice('discord.forget.here', 'here'),
+            choice('discord.forget.everywhere', 'everywhere'),
           ),
       )
       .setContexts(contexts)
@@ -30,29 +83,40 @@ export function discordCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
       .toJSON(),
     new SlashCommandBuilder()
       .setName('memory')
-      .setDescription('Show what the bot remembers of you in this channel')
+      .setDescription(text('discord.memory'))
+      .setDescriptionLocalizations(localizations('discord.memory'))
       .setContexts(contexts)
       .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
       .toJSON(),
     new SlashCommandBuilder()
       .setName('remember')
-      .setDescription('Make the bot remember a fact about you, or stop or resume its learning')
+      .setDescription(text('discord.remember'))
+      .setDescriptionLocalizations(localizations('discord.remember'))
       .addStringOption((option) =>
         option
           .setName('fact')
-          .setDescription('What to remember, e.g. "I am vegetarian"')
+          .setDescription(text('discord.remember.fact'))
+          .setDescriptionLocalizations(localizations('discord.remember.fact'))
           .setMaxLength(200),
       )
       .addStringOption((option) =>
         option
           .setName('learning')
-          .setDescription('Learn facts about you as you talk (default: on)')
-          .addChoices({ name: 'on', value: 'on' }, { name: 'off', value: 'off' }),
+          .setDescription(text('discord.remember.learning'))
+          .setDescriptionLocalizations(localizations('discord.remember.learning'))
+          .addChoices(choice('discord.remember.on', 'on'), choice('discord.remember.off', 'off')),
       )
       .setContexts(contexts)
       .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
       .toJSON(),
   ];
+}
+
+/** A localization map in a stable shape: absent, null and empty are the same. */
+function sorted(map: Partial<Record<string, string | null>> | null | undefined): string[][] {
+  return Object.entries(map ?? {})
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** The fields that matter, in a stable shape, to tell whether registration is needed. */
@@ -62,16 +126,19 @@ function shape(
   const options = (command.options ?? []).map((option) => ({
     name: option.name,
     description: option.description,
+    descriptions: sorted(option.description_localizations),
     type: option.type,
     required: Boolean('required' in option && option.required),
     choices: ('choices' in option && option.choices ? option.choices : []).map((c) => [
       c.name,
       c.value,
+      sorted(c.name_localizations),
     ]),
   }));
   return JSON.stringify({
     name: command.name,
     description: command.description,
+    descriptions: sorted(command.description_localizations),
     options,
     contexts: [...(command.contexts ?? [])].sort(),
   });
@@ -92,11 +159,18 @@ export function commandsDiffer(
  * overwrite on every start would burn the daily command-creation limit. Used at start-up and by
  * `npm run register-commands`. Returns whether it wrote.
  */
-export async function syncCommands(rest: REST, applicationId?: string): Promise<boolean> {
+export async function syncCommands(
+  rest: REST,
+  applicationId?: string,
+  forced?: Locale,
+): Promise<boolean> {
   const appId =
     applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
-  const registered = (await rest.get(Routes.applicationCommands(appId))) as APIApplicationCommand[];
-  const wanted = discordCommands();
+  // Without `with_localizations`, Discord leaves the localization maps out of the list.
+  const registered = (await rest.get(Routes.applicationCommands(appId), {
+    query: new URLSearchParams({ with_localizations: 'true' }),
+  })) as APIApplicationCommand[];
+  const wanted = discordCommands(forced);
   if (!commandsDiffer(registered, wanted)) return false;
   await rest.put(Routes.applicationCommands(appId), { body: wanted });
   return true;

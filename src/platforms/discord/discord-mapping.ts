@@ -2,6 +2,7 @@ import { ChannelType, MessageType, cleanContent, type Message } from 'discord.js
 import { InvalidSessionIdError, discordSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
+import { localeOf, type Locale } from '../shared/i18n/locales.js';
 import type { ActionRequest } from '../shared/memory-commands.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
 import { discordAttachments, type DiscordAttachment } from './discord-attachments.js';
@@ -17,9 +18,16 @@ export type DiscordInbound =
       readonly private: boolean;
       /** Attachments, fetched from their payload URLs; stickers as unsupported. */
       readonly attachments: readonly DiscordAttachment[];
+      /** The server's preferred language (messages carry no person's locale). */
+      readonly locale?: Locale;
     }
   /** Only stickers or files the bot cannot read: a short notice, no model call. */
-  | { readonly kind: 'not-text'; readonly place: Place; readonly private: boolean }
+  | {
+      readonly kind: 'not-text';
+      readonly place: Place;
+      readonly private: boolean;
+      readonly locale?: Locale;
+    }
   | { readonly kind: 'ignore'; readonly reason: string };
 
 /**
@@ -62,8 +70,9 @@ export function classifyDiscordMessage(message: Message, botId: string): Discord
     .replace(/[ \t]+([,.;:!?])/g, '$1')
     .trim();
   const place = placeOf(message.author.id, isDm ? null : message.guildId);
+  const locale = isDm ? undefined : localeOf(message.guild?.preferredLocale);
   if (!text && attachments.length > 0 && attachments.every((a) => a.kind === 'unsupported')) {
-    return { kind: 'not-text', place, private: isDm };
+    return { kind: 'not-text', place, private: isDm, locale };
   }
   let session: SessionRef;
   try {
@@ -85,6 +94,7 @@ export function classifyDiscordMessage(message: Message, botId: string): Discord
     place,
     private: isDm,
     attachments,
+    locale,
   };
 }
 
@@ -100,6 +110,9 @@ export interface SlashCommand {
   readonly channelId: string | null;
   readonly user: { readonly id: string };
   readonly options: { getString(name: string): string | null };
+  /** The person's client language, and the server's preferred one. */
+  readonly locale?: string;
+  readonly guildLocale?: string | null;
 }
 
 /**
@@ -131,6 +144,7 @@ export function commandOf(interaction: SlashCommand): CommandRequest | undefined
     private: true,
     addressed: true,
     ephemeral: true,
+    locale: localeOf(interaction.locale) ?? localeOf(interaction.guildLocale),
   };
 }
 
@@ -144,6 +158,8 @@ export interface ButtonPress {
   readonly message: {
     readonly interactionMetadata: { readonly user: { readonly id: string } } | null;
   };
+  readonly locale?: string;
+  readonly guildLocale?: string | null;
 }
 
 /**
@@ -165,6 +181,7 @@ export function actionOf(press: ButtonPress): ActionRequest | undefined {
     session,
     place: placeOf(press.user.id, press.guildId),
     foreign: askedBy !== undefined && askedBy !== press.user.id,
+    locale: localeOf(press.locale) ?? localeOf(press.guildLocale),
   };
 }
 

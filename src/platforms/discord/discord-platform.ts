@@ -9,12 +9,11 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
-import { userMessageFor } from '../../core/errors.js';
 import type { AccessLists } from '../shared/access.js';
 import { bindFetcher, type AttachmentSettings, type FetchFile } from '../shared/attachments.js';
 import { boundedDownload, DownloadError } from '../shared/bounded-download.js';
-import { TEXT_ONLY } from '../shared/replies.js';
-import { STALE_BUTTON } from '../shared/memory-commands.js';
+import { LocaleMemory } from '../shared/i18n/locale-memory.js';
+import { localeOf, type Locale } from '../shared/i18n/locales.js';
 import { PlatformStartError } from '../shared/start-error.js';
 import { TurnPipeline } from '../shared/turn-pipeline.js';
 import { isDiscordFileUrl, type DiscordFileRef } from './discord-attachments.js';
@@ -49,6 +48,11 @@ export interface DiscordPlatformOptions {
    * `DISCORD_API_URL` (a proxy, a test double). Default none.
    */
   readonly fileOrigins?: readonly string[];
+  /**
+   * `BOT_LANGUAGE`: every text in this language. Default: the person's client language (from
+   * their last slash command or button), else the server's preferred language.
+   */
+  readonly language?: Locale;
 }
 
 /**
@@ -60,6 +64,8 @@ export class DiscordPlatform {
   private readonly replier: DiscordReplier;
   private readonly pipeline: TurnPipeline;
   private readonly log: Logger;
+  /** Each person's client language from their interactions, for their later messages. */
+  private readonly locales = new LocaleMemory();
 
   constructor(private readonly options: DiscordPlatformOptions) {
     this.client = options.client;
@@ -72,9 +78,10 @@ export class DiscordPlatform {
       access: options.access,
       streamReplies: options.streamReplies,
       editIntervalMs: options.editIntervalMs ?? 1200,
-      unknownCommand: (name) => `I do not know /${name}.`,
+      unknownCommand: (name, t) => t('command.unknown', { name }),
       attachments: options.attachments,
       commandTextLimit: DISCORD_TEXT_LIMIT,
+      language: options.language,
     });
     // Nothing a message does may escape into discord.js's event loop.
     const guard = (task: () => Promise<void>) =>
@@ -131,7 +138,11 @@ export class DiscordPlatform {
 
   /** Registers the global commands only when they differ from what Discord has. */
   async registerCommands(): Promise<boolean> {
-    const written = await syncCommands(this.client.rest, this.client.application?.id);
+    const written = await syncCommands(
+      this.client.rest,
+      this.client.application?.id,
+      this.options.language,
+    );
     if (written) this.log.info('slash commands registered');
     return written;
   }
@@ -147,9 +158,11 @@ export class DiscordPlatform {
     const inbound = classifyDiscordMessage(message, botId);
     if (inbound.kind === 'ignore') return;
     const surface = this.replier.surfaceFor(message);
+    const locale = this.locales.recall(message.author.id) ?? inbound.locale;
     if (inbound.kind === 'not-text') {
+      const t = this.pipeline.translatorFor(locale);
       await this.pipeline.admit(message.author.id, () =>
-        this.pipeline.notice(inbound.place, 'unsupported', TEXT_ONLY, surface),
+        this.pipeline.notice(inbound.place, 'unsupported', t('media.textOnly'), surface),
       );
       return;
     }
@@ -160,6 +173,7 @@ export class DiscordPlatform {
           place: inbound.place,
           private: inbound.private,
           attachments: bindFetcher(inbound.attachments, this.fetchFile),
+          locale,
         },
         surface,
       ),
@@ -175,6 +189,9 @@ export class DiscordPlatform {
   };
 
   private async onInteraction(interaction: Interaction): Promise<void> {
+    if (interaction.isButton() || interaction.isChatInputCommand()) {
+      this.locales.remember(interaction.user.id, interaction.locale);
+    }
     if (interaction.isButton()) {
       await this.pipeline.admit(`command:${interaction.user.id}`, () => this.onButton(interaction));
       return;
@@ -191,7 +208,8 @@ export class DiscordPlatform {
    */
   private async onButton(interaction: ButtonInteraction): Promise<void> {
     const request = actionOf(interaction);
-    const answer = request ? await this.pipeline.action(request) : { notice: STALE_BUTTON };
+    const t = this.pipeline.translatorFor(interactionLocale(interaction));
+    const answer = request ? await this.pipeline.action(request) : { notice: t('buttons.stale') };
     const sent = answer.update
       ? interaction.update({
           content: `_${answer.notice}_\n\n${answer.update.text}`.slice(0, DISCORD_TEXT_LIMIT),
@@ -213,9 +231,8 @@ export class DiscordPlatform {
       return;
     }
     const request = commandOf(interaction);
-    const reply = request
-      ? await this.pipeline.command(request)
-      : { text: userMessageFor(undefined) };
+    const t = this.pipeline.translatorFor(interactionLocale(interaction));
+    const reply = request ? await this.pipeline.command(request) : { text: t('error.generic') };
     const answer =
       reply === undefined
         ? interaction.deleteReply()
@@ -228,6 +245,14 @@ export class DiscordPlatform {
       this.log.warn({ err: error }, 'could not answer a command');
     });
   }
+}
+
+/** The language of an interaction: the person's client, else the server's. */
+function interactionLocale(interaction: {
+  locale: string;
+  guildLocale: string | null;
+}): Locale | undefined {
+  return localeOf(interaction.locale) ?? localeOf(interaction.guildLocale);
 }
 
 function startError(error: unknown): PlatformStartError {

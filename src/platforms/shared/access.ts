@@ -35,6 +35,3 @@ export function isAllowed(lists: AccessLists, place: Place): boolean {
   }
   return !lists.discordGuilds || lists.users !== undefined;
 }
-
-export const NOT_ALLOWED =
-  'Sorry, I am not available to you here. Ask the person who runs this bot for access.';

@@ -1,4 +1,3 @@
-import { IMAGES_UNSEEN, IMAGES_UNSEEN_ONLY } from '../../core/attachments.js';
 import { AttachmentRejectedError, TurnAbortedError } from '../../core/errors.js';
 import type { TurnContent, TurnFile, TurnImage } from '../../core/types.js';
 import {
@@ -8,7 +7,9 @@ import {
   type AttachmentDescriptor,
 } from './attachment-kinds.js';
 import { DownloadError } from './bounded-download.js';
-import { attachmentTexts as say } from './attachment-texts.js';
+import { attachmentTexts } from './attachment-texts.js';
+import type { Locale } from './i18n/locales.js';
+import { message, say as sayIn, type Message } from './i18n/translate.js';
 
 /**
  * What the shared pipeline does with the files of a turn, for every platform: first the checks
@@ -106,43 +107,46 @@ export function planAttachments(
   items: readonly InboundAttachment[],
   text: string,
   settings: AttachmentSettings,
+  locale: Locale = 'en',
 ): AttachmentPlan {
+  const { say, reject } = wording(locale);
   const notes: string[] = [];
+  const note = (text: Message) => notes.push(sayIn(locale, text));
   const of = (kind: InboundAttachment['kind']) => items.filter((item) => item.kind === kind);
   const unsupported = of('unsupported');
-  if (unsupported.length > 0) notes.push(say.unsupported(unsupported.map((u) => u.name)));
+  if (unsupported.length > 0) note(say.unsupported(unsupported.map((u) => u.name)));
 
   let images = of('image');
   if (images.length > 0 && !settings.vision) {
     if (!text.trim() && items.every((item) => item.kind === 'image')) {
-      throw new AttachmentRejectedError(IMAGES_UNSEEN_ONLY);
+      throw reject(message('images.unseenOnly'));
     }
-    notes.push(IMAGES_UNSEEN);
+    note(message('images.unseen'));
     images = [];
   }
   if (images.length > settings.maxImages) {
-    notes.push(say.firstImagesOnly(settings.maxImages));
+    note(say.firstImagesOnly(settings.maxImages));
     images = images.slice(0, settings.maxImages);
   }
   const big = images.find((image) => (image.size ?? 0) > settings.maxImageBytes);
-  if (big) throw new AttachmentRejectedError(say.imageTooLarge(big.name, settings.maxImageBytes));
+  if (big) throw reject(say.imageTooLarge(big.name, settings.maxImageBytes));
 
   const files = of('text-file');
   const declared = files.reduce((sum, file) => sum + (file.size ?? 0), 0);
   // UTF-8 takes at most 4 bytes a character: more bytes than that is more characters for sure.
   if (declared > settings.maxFileChars * 4) {
-    throw new AttachmentRejectedError(say.fileTooLong(files, settings.maxFileChars));
+    throw reject(say.fileTooLong(files, settings.maxFileChars));
   }
 
   const [audio, ...moreAudio] = of('audio');
   if (audio) {
-    if (!settings.transcriber) throw new AttachmentRejectedError(say.voiceOff);
+    if (!settings.transcriber) throw reject(say.voiceOff);
     const seconds = audio.durationSeconds ?? 0;
     if (seconds > settings.maxAudioSeconds) {
-      throw new AttachmentRejectedError(say.audioTooLong(seconds, settings.maxAudioSeconds));
+      throw reject(say.audioTooLong(seconds, settings.maxAudioSeconds));
     }
-    if ((audio.size ?? 0) > MAX_AUDIO_BYTES) throw new AttachmentRejectedError(say.audioTooLarge);
-    if (moreAudio.length > 0) notes.push(say.firstAudioOnly);
+    if ((audio.size ?? 0) > MAX_AUDIO_BYTES) throw reject(say.audioTooLarge);
+    if (moreAudio.length > 0) note(say.firstAudioOnly);
   }
   return { images, files, audio, notes };
 }
@@ -162,15 +166,17 @@ export async function fetchAttachments(
   text: string,
   settings: AttachmentSettings,
   signal: AbortSignal,
+  locale: Locale = 'en',
 ): Promise<PreparedContent> {
+  const words = wording(locale);
   const budget = new AbortController();
   const timer = setTimeout(() => budget.abort(), settings.timeoutMs ?? ATTACHMENT_TIMEOUT_MS);
   const within = AbortSignal.any([signal, budget.signal]);
   try {
     const images: TurnImage[] = [];
-    for (const image of plan.images) images.push(await fetchImage(image, settings, within));
-    const files = await fetchTextFiles(plan.files, settings.maxFileChars, within);
-    const transcript = plan.audio && (await transcribe(plan.audio, settings, within));
+    for (const image of plan.images) images.push(await fetchImage(image, settings, within, words));
+    const files = await fetchTextFiles(plan.files, settings.maxFileChars, within, words);
+    const transcript = plan.audio && (await transcribe(plan.audio, settings, within, words));
     const spoken = [text.trim(), transcript].filter(Boolean).join('\n\n');
     return {
       content: { text: spoken, images, files, fromVoice: transcript !== undefined },
@@ -188,12 +194,13 @@ async function fetchImage(
   image: InboundAttachment,
   settings: AttachmentSettings,
   signal: AbortSignal,
+  { say, reject }: Wording,
 ): Promise<TurnImage> {
-  const bytes = await download(image, settings.maxImageBytes, signal, () =>
+  const bytes = await download(image, settings.maxImageBytes, signal, { say, reject }, () =>
     say.imageTooLarge(image.name, settings.maxImageBytes),
   );
   const mime = sniffImageType(bytes);
-  if (!mime) throw new AttachmentRejectedError(say.notAnImage(image.name));
+  if (!mime) throw reject(say.notAnImage(image.name));
   return { name: image.name, mime, data: Buffer.from(bytes).toString('base64') };
 }
 
@@ -201,16 +208,17 @@ async function fetchTextFiles(
   files: readonly InboundAttachment[],
   maxChars: number,
   signal: AbortSignal,
+  { say, reject }: Wording,
 ): Promise<TurnFile[]> {
   const read: TurnFile[] = [];
   let chars = 0;
   for (const file of files) {
     const tooLong = () => say.fileTooLong(files, maxChars);
-    const bytes = await download(file, maxChars * 4, signal, tooLong);
+    const bytes = await download(file, maxChars * 4, signal, { say, reject }, tooLong);
     const text = decodeText(bytes);
-    if (text === undefined) throw new AttachmentRejectedError(say.notText(file.name));
+    if (text === undefined) throw reject(say.notText(file.name));
     chars += text.length;
-    if (chars > maxChars) throw new AttachmentRejectedError(tooLong());
+    if (chars > maxChars) throw reject(tooLong());
     read.push({ name: file.name, text });
   }
   return read;
@@ -220,17 +228,24 @@ async function transcribe(
   audio: InboundAttachment,
   settings: AttachmentSettings,
   signal: AbortSignal,
+  { say, reject }: Wording,
 ): Promise<string> {
-  const data = await download(audio, MAX_AUDIO_BYTES, signal, () => say.audioTooLarge);
+  const data = await download(
+    audio,
+    MAX_AUDIO_BYTES,
+    signal,
+    { say, reject },
+    () => say.audioTooLarge,
+  );
   let transcript: string;
   try {
     const mime = baseType(audio.mime);
     transcript = await settings.transcriber!.transcribe({ data, name: audio.name, mime }, signal);
   } catch (error) {
-    throw new AttachmentRejectedError(say.transcriptionFailed, { cause: error });
+    throw reject(say.transcriptionFailed, error);
   }
   const words = transcript.trim();
-  if (!words) throw new AttachmentRejectedError(say.noWords);
+  if (!words) throw reject(say.noWords);
   return words;
 }
 
@@ -242,14 +257,33 @@ async function download(
   file: InboundAttachment,
   maxBytes: number,
   signal: AbortSignal,
-  tooLarge: () => string,
+  { say, reject }: Wording,
+  tooLarge: () => Message,
 ): Promise<Uint8Array> {
   try {
     return await file.download(maxBytes, signal);
   } catch (error) {
     if (error instanceof DownloadError && error.failure === 'too_large') {
-      throw new AttachmentRejectedError(tooLarge(), { cause: error });
+      throw reject(tooLarge(), error);
     }
-    throw new AttachmentRejectedError(say.fetchFailed(file.name), { cause: error });
+    throw reject(say.fetchFailed(file.name), error);
   }
+}
+
+/** The texts of one language, and refusals worded in it. */
+interface Wording {
+  readonly say: ReturnType<typeof attachmentTexts>;
+  readonly reject: (text: Message, cause?: unknown) => AttachmentRejectedError;
+}
+
+function wording(locale: Locale): Wording {
+  return {
+    say: attachmentTexts(locale),
+    reject: (text, cause) =>
+      new AttachmentRejectedError(
+        text,
+        sayIn(locale, text),
+        cause === undefined ? undefined : { cause },
+      ),
+  };
 }

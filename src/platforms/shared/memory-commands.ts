@@ -2,6 +2,8 @@ import type { ConversationService } from '../../core/conversation.js';
 import type { RememberResult } from '../../core/fact-memory.js';
 import type { MemorySnapshot, SessionRef } from '../../core/types.js';
 import type { Place } from './access.js';
+import type { Locale } from './i18n/locales.js';
+import type { Translator } from './i18n/translate.js';
 import { escapeMarkdown } from './markdown-escape.js';
 import { cut, describeMemory, forgotten } from './replies.js';
 
@@ -28,6 +30,8 @@ export interface ActionRequest {
    * reply to someone else's /memory): they are told so and nothing changes.
    */
   readonly foreign?: boolean;
+  /** The presser's language as the platform tells it; `BOT_LANGUAGE` wins. Default English. */
+  readonly locale?: Locale;
 }
 
 /** What pressing a button comes to: a short notice for the presser, and the message redrawn. */
@@ -48,9 +52,6 @@ export const MAX_FACT_BUTTONS = 25;
 const SHOWN_CHARS = 100;
 const LABEL_CHARS = 32;
 
-export const ONLY_THE_PERSON = 'These buttons belong to the person who asked for /memory.';
-export const STALE_BUTTON = 'This button no longer works. Send /memory again.';
-
 /**
  * The memory commands every platform has (`/memory`, `/forget`, `/remember`) and the delete
  * buttons of `/memory`. All are store calls: they work while the model is down.
@@ -64,56 +65,73 @@ export class MemoryCommands {
 
   static readonly names: ReadonlySet<string> = new Set(['memory', 'forget', 'remember']);
 
-  async run(name: string, args: string, session: SessionRef, place: Place): Promise<CommandAnswer> {
-    if (name === 'memory') return this.memory(session);
-    if (name === 'forget') return { text: await this.forget(args, session, place) };
-    return { text: await this.remember(args, session, place) };
+  async run(
+    name: string,
+    args: string,
+    session: SessionRef,
+    place: Place,
+    t: Translator,
+  ): Promise<CommandAnswer> {
+    if (name === 'memory') return this.memory(session, t);
+    if (name === 'forget') return { text: await this.forget(args, session, place, t) };
+    return { text: await this.remember(args, session, place, t) };
   }
 
-  async action(request: ActionRequest): Promise<ActionAnswer> {
-    if (!request.actionId.startsWith(DELETE_FACT)) return { notice: STALE_BUTTON };
-    if (request.foreign) return { notice: ONLY_THE_PERSON };
+  async action(request: ActionRequest, t: Translator): Promise<ActionAnswer> {
+    if (!request.actionId.startsWith(DELETE_FACT)) return { notice: t('buttons.stale') };
+    if (request.foreign) return { notice: t('buttons.notYours') };
     const id = request.actionId.slice(DELETE_FACT.length);
     const deleted = await this.service.facts.delete(request.session, id);
     return {
-      notice: deleted ? 'Deleted: I no longer know that.' : 'That fact was already gone.',
-      update: await this.memory(request.session),
+      notice: deleted ? t('facts.deleted') : t('facts.alreadyGone'),
+      update: await this.memory(request.session, t),
     };
   }
 
-  private async memory(session: SessionRef): Promise<CommandAnswer> {
+  private async memory(session: SessionRef, t: Translator): Promise<CommandAnswer> {
     const snapshot = await this.service.memory(session);
     const shown = snapshot.facts.slice(0, MAX_FACT_BUTTONS);
     let facts = shown.length;
-    let text = describeMemory(snapshot, facts, SHOWN_CHARS);
+    let text = describeMemory(t, snapshot, facts, SHOWN_CHARS);
     // Fewer facts until the answer fits one message (each still has its button).
     while (text.length > this.textLimit && facts > 0) {
       facts -= 1;
-      text = describeMemory(snapshot, facts, SHOWN_CHARS);
+      text = describeMemory(t, snapshot, facts, SHOWN_CHARS);
     }
     if (text.length > this.textLimit) text = `${text.slice(0, this.textLimit - 1)}…`;
     return { text, actions: shown.slice(0, facts).map((fact, i) => factButton(fact, i)) };
   }
 
-  private async forget(args: string, session: SessionRef, place: Place): Promise<string> {
+  private async forget(
+    args: string,
+    session: SessionRef,
+    place: Place,
+    t: Translator,
+  ): Promise<string> {
     const scope = args.trim().toLowerCase();
     if (scope === 'all' || scope === 'everywhere') {
-      return forgotten('everywhere', await this.service.forgetUser(place.platform, place.userId));
+      const sessions = await this.service.forgetUser(place.platform, place.userId);
+      return forgotten(t, 'everywhere', sessions);
     }
     await this.service.forget(session);
-    return forgotten('here');
+    return forgotten(t, 'here');
   }
 
-  private async remember(args: string, session: SessionRef, place: Place): Promise<string> {
+  private async remember(
+    args: string,
+    session: SessionRef,
+    place: Place,
+    t: Translator,
+  ): Promise<string> {
     const text = args.trim();
     const switchTo = /^(on|off)$/i.exec(text)?.[1]?.toLowerCase();
-    if (!this.service.facts.enabled) return FACTS_OFF;
-    if (!text) return REMEMBER_USAGE;
+    if (!this.service.facts.enabled) return t('facts.off');
+    if (!text) return t('remember.usage');
     if (switchTo) {
       await this.service.facts.setLearning(place.platform, place.userId, switchTo === 'on');
-      return switchTo === 'on' ? LEARNING_ON : LEARNING_OFF;
+      return switchTo === 'on' ? t('remember.learningOn') : t('remember.learningOff');
     }
-    return remembered(await this.service.facts.remember(session, text));
+    return remembered(t, await this.service.facts.remember(session, text));
   }
 }
 
@@ -124,26 +142,17 @@ function factButton(fact: MemorySnapshot['facts'][number], index: number): Comma
   };
 }
 
-export const FACTS_OFF = 'I do not keep facts about people on this bot.';
-export const REMEMBER_USAGE =
-  'Tell me what to remember, e.g. "/remember I am vegetarian". ' +
-  '"/remember off" stops me learning facts about you; "/remember on" resumes.';
-export const LEARNING_OFF =
-  'Done: I will not learn new facts about you. What I already know stays until you delete it ' +
-  '(/memory) or say /remember on.';
-export const LEARNING_ON = 'Done: I will learn facts about you again as we talk.';
-
-function remembered(result: RememberResult): string {
+function remembered(t: Translator, result: RememberResult): string {
   switch (result.status) {
     case 'added':
-      return `Noted: "${escapeMarkdown(result.fact.text)}". /memory shows what I know about you.`;
+      return t('remember.added', { fact: escapeMarkdown(result.fact.text) });
     case 'known':
-      return 'I already knew that.';
+      return t('remember.known');
     case 'too_long':
-      return `That is too long to keep as a fact: at most ${result.limit} characters.`;
+      return t('remember.tooLong', { limit: result.limit });
     case 'empty':
-      return REMEMBER_USAGE;
+      return t('remember.usage');
     case 'disabled':
-      return FACTS_OFF;
+      return t('facts.off');
   }
 }

@@ -1,8 +1,6 @@
 import type { MemorySnapshot } from '../../core/types.js';
+import type { Translator } from './i18n/translate.js';
 import { escapeMarkdown } from './markdown-escape.js';
-
-/** Texts every adapter shows the same way. */
-export const TEXT_ONLY = 'I can only read text, images, voice messages and text files.';
 
 /**
  * The /memory text: the summary and the recent messages kept, the first `factsShown` facts that
@@ -10,25 +8,26 @@ export const TEXT_ONLY = 'I can only read text, images, voice messages and text 
  * person's words), and whether facts are being learned.
  */
 export function describeMemory(
+  t: Translator,
   memory: Pick<MemorySnapshot, 'summary' | 'messageCount' | 'messageTokens'> &
     Partial<Pick<MemorySnapshot, 'facts' | 'factLearning'>>,
   factsShown = memory.facts?.length ?? 0,
   shownChars = 100,
 ): string {
-  const lines = [describeConversation(memory)];
+  const lines = [describeConversation(t, memory)];
   const facts = memory.facts ?? [];
   if (facts.length > 0) {
-    lines.push('', 'What I know about you here:');
+    lines.push('', t('memory.factsHeading'));
     facts.slice(0, factsShown).forEach((fact, i) => {
       lines.push(`${i + 1}. ${escapeMarkdown(cut(fact.text, shownChars))}`);
     });
     const more = facts.length - factsShown;
-    if (more > 0) lines.push(`(and ${more} older fact${more === 1 ? '' : 's'} not shown)`);
+    if (more > 0) lines.push(t('memory.moreFacts', { count: more }));
   }
   if (memory.factLearning === 'on') {
-    lines.push('', 'Learning facts about you: on (/remember off stops it).');
+    lines.push('', t('memory.learningOn'));
   } else if (memory.factLearning === 'off') {
-    lines.push('', 'Learning facts about you: off (/remember on resumes it).');
+    lines.push('', t('memory.learningOff'));
   }
   return lines.join('\n');
 }
@@ -45,21 +44,19 @@ export function cut(text: string, chars: number): string {
 }
 
 function describeConversation(
+  t: Translator,
   memory: Pick<MemorySnapshot, 'summary' | 'messageCount' | 'messageTokens'>,
 ): string {
-  if (!memory.summary && memory.messageCount === 0) {
-    return 'I do not remember anything of this conversation yet.';
-  }
-  const plural = memory.messageCount === 1 ? '' : 's';
-  const recent = `${memory.messageCount} recent message${plural} (${memory.messageTokens} tokens) kept word for word.`;
-  return memory.summary ? `What I remember: ${memory.summary}\n${recent}` : recent;
+  if (!memory.summary && memory.messageCount === 0) return t('memory.nothing');
+  const recent = t('memory.recent', { count: memory.messageCount, tokens: memory.messageTokens });
+  return memory.summary ? `${t('memory.summary', { summary: memory.summary })}\n${recent}` : recent;
 }
 
-export function forgotten(scope: 'here' | 'everywhere', sessions?: number): string {
-  if (scope === 'here') return 'Done: I have forgotten our conversation here.';
+export function forgotten(t: Translator, scope: 'here' | 'everywhere', sessions?: number): string {
+  if (scope === 'here') return t('forget.here');
   return sessions === undefined
-    ? 'Done: I have forgotten all our conversations.'
-    : `Done: I have forgotten all our conversations (${sessions}).`;
+    ? t('forget.everywhere')
+    : t('forget.everywhereCount', { count: sessions });
 }
 
 /** The answer as shown: the text, then the turn's notice (if any) as an italic line. */

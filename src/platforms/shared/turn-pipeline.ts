@@ -5,10 +5,9 @@ import {
   InputRejectedError,
   RateLimitedError,
   SessionBusyError,
-  userMessageFor,
 } from '../../core/errors.js';
 import type { Reply, ReplyOptions, SessionRef, Turn } from '../../core/types.js';
-import { NOT_ALLOWED, isAllowed, type AccessLists, type Place } from './access.js';
+import { isAllowed, type AccessLists, type Place } from './access.js';
 import { Admission } from './admission.js';
 import { quoteTranscript } from './attachment-texts.js';
 import {
@@ -27,6 +26,8 @@ import {
 import { NoticeGate, type NoticeKind } from './notice-gate.js';
 import { deliverAnswer, type ReplySurface } from './reply-surface.js';
 import { EditThrottle } from './streamed-answer.js';
+import { DEFAULT_LOCALE, type Locale } from './i18n/locales.js';
+import { errorText, sayText, translator, type Translator } from './i18n/translate.js';
 
 /** A message the platform's mapping recognised as a turn for the bot. */
 export interface TurnRequest {
@@ -36,6 +37,8 @@ export interface TurnRequest {
   readonly private: boolean;
   /** Files of the message (images, voice, text files…), fetched only once the turn may run. */
   readonly attachments?: readonly InboundAttachment[];
+  /** The person's language as the platform tells it; `BOT_LANGUAGE` wins. Default English. */
+  readonly locale?: Locale;
 }
 
 /** A command the platform's mapping recognised (`/forget all` → name `forget`, args `all`). */
@@ -55,10 +58,18 @@ export interface CommandRequest {
   readonly displayName?: string;
   /** Written to this bot by name (`/cmd@bot`): in a group, an unknown one is answered only then. */
   readonly addressed?: boolean;
+  /**
+   * The person's language as the platform tells it; `BOT_LANGUAGE` wins. Default English. The
+   * pipeline hands commands the language it settled on, here and as their translator.
+   */
+  readonly locale?: Locale;
 }
 
-/** A command only one platform has (Telegram's /start and /help): returns the answer's text. */
-export type PlatformCommand = (request: CommandRequest) => string | Promise<string>;
+/**
+ * A command only one platform has (Telegram's /start and /help): returns the answer's text,
+ * written with `t`, the person's language.
+ */
+export type PlatformCommand = (request: CommandRequest, t: Translator) => string | Promise<string>;
 
 export interface TurnPipelineOptions {
   readonly platform: Place['platform'];
@@ -71,8 +82,10 @@ export interface TurnPipelineOptions {
   readonly editIntervalMs: number;
   /** Commands beyond /forget and /memory, which every platform has. */
   readonly commands?: Readonly<Record<string, PlatformCommand>>;
-  /** The answer to a command the bot does not know. */
-  readonly unknownCommand: (name: string) => string;
+  /** The answer to a command the bot does not know, in the person's language. */
+  readonly unknownCommand: (name: string, t: Translator) => string;
+  /** `BOT_LANGUAGE`: every text in this language whatever the person's. Default: theirs. */
+  readonly language?: Locale;
   /** One notice per person and kind per window. Default 60 s. */
   readonly noticeWindowMs?: number;
   /** Messages one person may have waiting at once before more are dropped. Default 5. */
@@ -126,25 +139,37 @@ export class TurnPipeline {
     return task;
   }
 
+  /** The language to write in for a request: `BOT_LANGUAGE`, else the person's, else English. */
+  translatorFor(locale: Locale | undefined): Translator {
+    return translator(this.options.language ?? locale ?? DEFAULT_LOCALE);
+  }
+
   /** Answers a turn on the platform's surface; every failure ends as a message or silence. */
   async turn<H>(request: TurnRequest, surface: ReplySurface<H>): Promise<void> {
+    const t = this.translatorFor(request.locale);
     if (!this.allowed(request.place)) {
-      if (request.private) await this.notice(request.place, 'access', NOT_ALLOWED, surface);
+      if (request.private) {
+        await this.notice(request.place, 'access', t('access.notAllowed'), surface);
+      }
       return;
     }
     const notes: string[] = [];
     try {
-      const prepare = this.preparer(request, surface, notes);
+      const prepare = this.preparer(request, surface, notes, t.locale);
       await deliverAnswer(
         surface,
         { stream: this.options.streamReplies, throttle: this.throttle },
         async (onDelta) =>
-          withNotes(await this.options.service.reply(request.turn, { onDelta, prepare }), notes),
+          withNotes(
+            await this.options.service.reply(request.turn, { onDelta, prepare }),
+            notes,
+            t.locale,
+          ),
       );
     } catch (error) {
       this.log.warn({ err: error, session: request.turn.session.id }, 'turn failed');
       const kind = noticeKindOf(error);
-      const text = userMessageFor(error);
+      const text = errorText(t.locale, error);
       if (kind) await this.notice(request.place, kind, text, surface);
       else await surface.post(text);
     }
@@ -159,14 +184,15 @@ export class TurnPipeline {
     request: TurnRequest,
     surface: Pick<ReplySurface, 'post'>,
     notes: string[],
+    locale: Locale,
   ): ReplyOptions['prepare'] {
     const items = request.attachments ?? [];
     if (items.length === 0) return undefined;
     const settings = this.options.attachments ?? DEFAULT_ATTACHMENT_SETTINGS;
-    const plan = planAttachments(items, request.turn.text, settings);
+    const plan = planAttachments(items, request.turn.text, settings, locale);
     notes.push(...plan.notes);
     return async (signal) => {
-      const prepared = await fetchAttachments(plan, request.turn.text, settings, signal);
+      const prepared = await fetchAttachments(plan, request.turn.text, settings, signal, locale);
       if (prepared.transcript !== undefined)
         await surface.post(quoteTranscript(prepared.transcript));
       return prepared.content;
@@ -188,24 +214,26 @@ export class TurnPipeline {
    * undefined when nothing is to be said (a refusal or unknown-command notice already said in
    * this window, or a refusal in a group). `/forget` works for everyone: it only removes data.
    */
-  async command(request: CommandRequest): Promise<CommandAnswer | undefined> {
+  async command(asked: CommandRequest): Promise<CommandAnswer | undefined> {
+    const t = this.translatorFor(asked.locale);
+    const request = { ...asked, locale: t.locale };
     const person = `${request.place.platform}:${request.place.userId}`;
     const may = (kind: NoticeKind) => request.ephemeral || this.notices.allow(person, kind);
     if (request.name !== 'forget' && !this.allowed(request.place)) {
-      return request.private && may('access') ? { text: NOT_ALLOWED } : undefined;
+      return request.private && may('access') ? { text: t('access.notAllowed') } : undefined;
     }
-    const action = this.commandAction(request);
+    const action = this.commandAction(request, t);
     if (!action) {
       // In a group, `/cmd` without the bot's name is likely meant for another bot.
       if (!request.private && !request.addressed) return undefined;
       if (!may('unknown-command')) return undefined;
-      return { text: this.options.unknownCommand(request.name) };
+      return { text: this.options.unknownCommand(request.name, t) };
     }
     try {
       return await action();
     } catch (error) {
       this.log.warn({ err: error, command: request.name }, 'command failed');
-      return { text: userMessageFor(error) };
+      return { text: errorText(t.locale, error) };
     }
   }
 
@@ -214,11 +242,12 @@ export class TurnPipeline {
    * everyone, as /forget does; only the person's own facts can be reached. Never throws.
    */
   async action(request: ActionRequest): Promise<ActionAnswer> {
+    const t = this.translatorFor(request.locale);
     try {
-      return await this.memoryCommands.action(request);
+      return await this.memoryCommands.action(request, t);
     } catch (error) {
       this.log.warn({ err: error }, 'button failed');
-      return { notice: userMessageFor(error) };
+      return { notice: errorText(t.locale, error) };
     }
   }
 
@@ -228,16 +257,19 @@ export class TurnPipeline {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private commandAction(request: CommandRequest): (() => Promise<CommandAnswer>) | undefined {
+  private commandAction(
+    request: CommandRequest,
+    t: Translator,
+  ): (() => Promise<CommandAnswer>) | undefined {
     const { name, args, session, place } = request;
     if (MemoryCommands.names.has(name)) {
-      return () => this.memoryCommands.run(name, args, session, place);
+      return () => this.memoryCommands.run(name, args, session, place, t);
     }
     const commands = this.options.commands ?? {};
     // Own properties only: `/constructor` must not reach Object.prototype.
     if (!Object.hasOwn(commands, name)) return undefined;
     const own = commands[name]!;
-    return async () => ({ text: await own(request) });
+    return async () => ({ text: await own(request, t) });
   }
 
   private allowed(place: Place): boolean {
@@ -255,8 +287,14 @@ function noticeKindOf(error: unknown): NoticeKind | undefined {
   return undefined;
 }
 
-/** The reply with the pipeline's notes (files left out) after the core's notice. */
-function withNotes(reply: Reply, notes: readonly string[]): Reply {
-  if (notes.length === 0) return reply;
-  return { ...reply, notice: [reply.notice, ...notes].filter(Boolean).join(' ') };
+/**
+ * The reply with the core's notices in the person's language, then the pipeline's notes (files
+ * left out). A reply without notice keys keeps its notice as written.
+ */
+function withNotes(reply: Reply, notes: readonly string[], locale: Locale): Reply {
+  const own = reply.noticeTexts
+    ? reply.noticeTexts.map((text) => sayText(locale, text))
+    : [reply.notice];
+  const notice = [...own, ...notes].filter(Boolean).join(' ');
+  return notice === (reply.notice ?? '') ? reply : { ...reply, notice: notice || undefined };
 }

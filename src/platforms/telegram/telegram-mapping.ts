@@ -2,6 +2,7 @@ import type { CallbackQuery, Message, MessageEntity, UserFromGetMe } from 'gramm
 import { InvalidSessionIdError, telegramSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
+import { localeOf, type Locale } from '../shared/i18n/locales.js';
 import type { ActionRequest } from '../shared/memory-commands.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
 import { telegramAttachments, type TelegramAttachment } from './telegram-attachments.js';
@@ -24,12 +25,19 @@ export type Inbound =
       readonly private: boolean;
       /** Photos, documents, voice and audio, to fetch with `getFile`; unreadable media too. */
       readonly attachments: readonly TelegramAttachment[];
+      /** The author's app language (`language_code`), when the bot writes it. */
+      readonly locale?: Locale;
     }
   /**
    * Only media the bot cannot read (a sticker, a video, a location, a PDF…), in a private chat or
    * addressed to the bot: answered with a short notice, without a model call.
    */
-  | { readonly kind: 'not-text'; readonly target: TelegramTarget; readonly place: Place }
+  | {
+      readonly kind: 'not-text';
+      readonly target: TelegramTarget;
+      readonly place: Place;
+      readonly locale?: Locale;
+    }
   | { readonly kind: 'ignore'; readonly reason: string };
 
 /** The session of a message's author in its chat (and forum topic, when the chat has topics). */
@@ -70,6 +78,7 @@ export function actionOf(query: CallbackQuery): ActionRequest | undefined {
     session,
     place: placeOf(message, query.from.id),
     foreign: askedBy !== undefined && askedBy !== query.from.id,
+    locale: localeOf(query.from.language_code),
   };
 }
 
@@ -119,7 +128,12 @@ export function classifyMessage(
   }
   const said = stripEntities(text ?? '', ownMentions);
   if (!said && attachments.length > 0 && attachments.every((a) => a.kind === 'unsupported')) {
-    return { kind: 'not-text', target: targetOf(message), place: placeOf(message, from.id) };
+    return {
+      kind: 'not-text',
+      target: targetOf(message),
+      place: placeOf(message, from.id),
+      locale: localeOf(from.language_code),
+    };
   }
   const session = sessionOf(message);
   if (!session) return { kind: 'ignore', reason: 'no author or invalid id' };
@@ -133,6 +147,7 @@ export function classifyMessage(
     place: placeOf(message, from.id),
     private: isPrivate,
     attachments,
+    locale: localeOf(from.language_code),
   };
 }
 
@@ -163,6 +178,7 @@ export function commandOf(message: Message, me: UserFromGetMe): CommandRequest |
     private: message.chat.type === 'private',
     addressed: username !== undefined,
     displayName: message.from.first_name,
+    locale: localeOf(message.from.language_code),
   };
 }
 

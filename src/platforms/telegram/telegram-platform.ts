@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, type Bot, type Context } from 'grammy';
-import type { BotCommand, CallbackQuery, Message, Update } from 'grammy/types';
+import type { CallbackQuery, Message, Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
 import type { AccessLists } from '../shared/access.js';
@@ -12,32 +12,20 @@ import {
   type FetchFile,
 } from '../shared/attachments.js';
 import { boundedDownload, DownloadError } from '../shared/bounded-download.js';
-import { STALE_BUTTON } from '../shared/memory-commands.js';
-import { TEXT_ONLY } from '../shared/replies.js';
+import { localeOf, type Locale } from '../shared/i18n/locales.js';
 import { maskSecrets } from '../../logger.js';
 import { PlatformStartError } from '../shared/start-error.js';
 import { TurnPipeline } from '../shared/turn-pipeline.js';
 import type { TelegramFileRef } from './telegram-attachments.js';
 import { actionOf, classifyMessage, commandOf, targetOf } from './telegram-mapping.js';
 import { TelegramReplier } from './telegram-replier.js';
-import { greeting, help } from './telegram-texts.js';
+import { greeting, help, telegramCommandMenus } from './telegram-texts.js';
 
 /**
  * Updates the bot asks for: messages, and presses of its buttons (/memory's delete buttons), so
  * edits and channel posts never arrive.
  */
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
-
-export const TELEGRAM_COMMANDS: BotCommand[] = [
-  { command: 'start', description: 'Say hello and see what I remember' },
-  { command: 'help', description: 'How to talk to me' },
-  { command: 'memory', description: 'What I remember of you in this chat' },
-  {
-    command: 'remember',
-    description: 'Remember a fact about you ("/remember off": stop learning)',
-  },
-  { command: 'forget', description: 'Forget this chat ("/forget all": every chat)' },
-];
 
 /**
  * Webhook updates being handled at once before Telegram is asked to come back later (503): a
@@ -62,6 +50,8 @@ export interface TelegramPlatformOptions {
   readonly apiRoot?: string;
   /** Limits of images, voice and text files, and the transcriber. Default: no voice. */
   readonly attachments?: AttachmentSettings;
+  /** `BOT_LANGUAGE`: every text in this language. Default: each person's `language_code`. */
+  readonly language?: Locale;
 }
 
 export type WebhookResult = 'accepted' | 'unauthorized' | 'bad-request' | 'busy';
@@ -91,11 +81,13 @@ export class TelegramPlatform {
       streamReplies: options.streamReplies,
       editIntervalMs: options.editIntervalMs ?? 1000,
       commands: {
-        start: (request) => greeting(request.displayName, options.memoryTtlSeconds, username()),
-        help: () => help(username()),
+        start: (request, t) =>
+          greeting(t, request.displayName, options.memoryTtlSeconds, username()),
+        help: (_, t) => help(t, username()),
       },
-      unknownCommand: (name) => `I do not know /${name}. /help lists what I can do.`,
+      unknownCommand: (name, t) => t('command.unknownWithHelp', { name }),
       attachments: options.attachments,
+      language: options.language,
     });
     this.install();
   }
@@ -108,9 +100,15 @@ export class TelegramPlatform {
       throw startError(error);
     }
     this.log.info({ username: this.bot.botInfo.username }, 'telegram bot authenticated');
-    await this.bot.api.setMyCommands(TELEGRAM_COMMANDS).catch((error: unknown) => {
-      this.log.warn({ err: error }, 'setMyCommands failed');
-    });
+    await Promise.all(
+      telegramCommandMenus(this.options.language).map(({ languageCode, commands }) =>
+        this.bot.api
+          .setMyCommands(commands, languageCode ? { language_code: languageCode } : undefined)
+          .catch((error: unknown) => {
+            this.log.warn({ err: error, languageCode }, 'setMyCommands failed');
+          }),
+      ),
+    );
     if (this.options.webhook) {
       await this.bot.api.setWebhook(this.options.webhook.url, {
         secret_token: this.options.webhook.secret,
@@ -183,7 +181,8 @@ export class TelegramPlatform {
   /** A button of the bot's message: answered (a short notice), and the message redrawn. */
   private async onButton(query: CallbackQuery): Promise<void> {
     const request = actionOf(query);
-    const answer = request ? await this.pipeline.action(request) : { notice: STALE_BUTTON };
+    const t = this.pipeline.translatorFor(localeOf(query.from.language_code));
+    const answer = request ? await this.pipeline.action(request) : { notice: t('buttons.stale') };
     await this.bot.api
       .answerCallbackQuery(query.id, { text: answer.notice })
       .catch((error: unknown) => this.log.warn({ err: error }, 'answerCallbackQuery failed'));
@@ -210,7 +209,8 @@ export class TelegramPlatform {
     if (inbound.kind === 'ignore') return;
     const surface = this.replier.surfaceFor(inbound.target);
     if (inbound.kind === 'not-text') {
-      await this.pipeline.notice(inbound.place, 'unsupported', TEXT_ONLY, surface);
+      const t = this.pipeline.translatorFor(inbound.locale);
+      await this.pipeline.notice(inbound.place, 'unsupported', t('media.textOnly'), surface);
       return;
     }
     await this.pipeline.turn(
@@ -219,6 +219,7 @@ export class TelegramPlatform {
         place: inbound.place,
         private: inbound.private,
         attachments: bindFetcher(inbound.attachments, this.fetchFile),
+        locale: inbound.locale,
       },
       surface,
     );

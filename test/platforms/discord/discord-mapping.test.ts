@@ -1,4 +1,9 @@
-import { ChannelType, MessageType, type GatewayMessageCreateDispatchData } from 'discord.js';
+import {
+  ChannelType,
+  Locale,
+  MessageType,
+  type GatewayMessageCreateDispatchData,
+} from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidSessionIdError } from '../../../src/core/session-id.js';
 import {
@@ -60,6 +65,8 @@ describe('classifyDiscordMessage (raw MESSAGE_CREATE through discord.js)', () =>
       place: { platform: 'discord', userId: ids.ann, guildId: ids.guild },
       private: false,
       attachments: [],
+      // Messages carry no person's language: the server's preferred one (en-US here).
+      locale: 'en',
     });
   });
 
@@ -212,6 +219,7 @@ describe('commandOf and interactionSession (raw INTERACTION_CREATE through disco
       private: true,
       addressed: true,
       ephemeral: true,
+      locale: 'en',
     });
   });
 
@@ -237,9 +245,23 @@ describe('commandOf and interactionSession (raw INTERACTION_CREATE through disco
       private: true,
       addressed: true,
       ephemeral: true,
+      locale: 'en',
     });
     expect(request?.place.guildId).toBeUndefined();
     expect(interactionSession(interaction)).toEqual(request?.session);
+  });
+
+  it("takes the person's client language, else the server's", () => {
+    const german = { ...guildSlashCommand('memory'), locale: Locale.German };
+    expect(commandOf(discord.command(german))?.locale).toBe('de');
+    const italian = {
+      ...guildSlashCommand('memory'),
+      locale: Locale.Italian,
+      guild_locale: Locale.Japanese,
+    };
+    expect(commandOf(discord.command(italian))?.locale).toBe('ja');
+    const dm = { ...dmSlashCommand('memory'), locale: Locale.Italian };
+    expect(commandOf(discord.command(dm))?.locale).toBeUndefined();
   });
 
   it('reads only the scope of /forget as arguments', () => {

@@ -99,7 +99,7 @@ describe('planAttachments (no network)', () => {
       "I can't listen to voice messages here. Please write your message instead.",
     );
     expect(refusal(() => planAttachments([voice], '', withVoice))).toBe(
-      'Your voice message is 5 min 1 s long, and I can listen to at most 5 min. Please send a shorter one.',
+      'Your voice message is 5 min, 1 sec long, and I can listen to at most 5 min. Please send a shorter one.',
     );
   });
 

@@ -2,20 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationService } from '../../../src/core/conversation.js';
 import { telegramSession } from '../../../src/core/session-id.js';
 import { InMemoryMemoryStore } from '../../../src/memory/in-memory-store.js';
-import {
-  FACTS_OFF,
-  LEARNING_OFF,
-  MAX_FACT_BUTTONS,
-  MemoryCommands,
-  ONLY_THE_PERSON,
-  REMEMBER_USAGE,
-  STALE_BUTTON,
-} from '../../../src/platforms/shared/memory-commands.js';
+import { en } from '../../../src/platforms/shared/i18n/en.js';
+import { translator } from '../../../src/platforms/shared/i18n/translate.js';
+import { MAX_FACT_BUTTONS, MemoryCommands } from '../../../src/platforms/shared/memory-commands.js';
 import { makeService } from '../../support/core.js';
 import { ScriptedChatModel } from '../../support/scripted-chat-model.js';
 
 const session = telegramSession({ chatId: 5, userId: 5 });
 const place = { platform: 'telegram' as const, userId: '5', chatId: '5' };
+const t = translator('en');
 
 describe('the memory commands', () => {
   let store: InMemoryMemoryStore;
@@ -35,7 +30,7 @@ describe('the memory commands', () => {
     await store.close();
   });
 
-  const run = (name: string, args = '') => commands.run(name, args, session, place);
+  const run = (name: string, args = '') => commands.run(name, args, session, place, t);
 
   it('/memory fits the platform’s limit with at most 25 delete buttons, and says what it left out', async () => {
     const facts = Array.from({ length: 50 }, (_, i) => ({
@@ -64,8 +59,8 @@ describe('the memory commands', () => {
   });
 
   it('/remember explains itself, switches learning, refuses what is too long', async () => {
-    expect((await run('remember')).text).toBe(REMEMBER_USAGE);
-    expect((await run('remember', 'OFF')).text).toBe(LEARNING_OFF);
+    expect((await run('remember')).text).toBe(en['remember.usage']);
+    expect((await run('remember', 'OFF')).text).toBe(en['remember.learningOff']);
     expect((await service.memory(session)).factLearning).toBe('off');
     expect((await run('remember', 'on')).text).toContain('again');
     expect((await run('remember', 'x'.repeat(201))).text).toBe(
@@ -79,12 +74,14 @@ describe('the memory commands', () => {
     await run('remember', 'Likes tea');
     const [button] = (await run('memory')).actions!;
     const press = { actionId: button!.id, session, place };
-    expect(await commands.action({ ...press, foreign: true })).toEqual({ notice: ONLY_THE_PERSON });
-    expect(await commands.action({ ...press, actionId: 'other:thing' })).toEqual({
-      notice: STALE_BUTTON,
+    expect(await commands.action({ ...press, foreign: true }, t)).toEqual({
+      notice: en['buttons.notYours'],
+    });
+    expect(await commands.action({ ...press, actionId: 'other:thing' }, t)).toEqual({
+      notice: en['buttons.stale'],
     });
     expect((await service.memory(session)).facts).toHaveLength(1);
-    const done = await commands.action(press);
+    const done = await commands.action(press, t);
     expect(done.notice).toBe('Deleted: I no longer know that.');
     expect(done.update!.actions).toEqual([]);
   });
@@ -92,8 +89,8 @@ describe('the memory commands', () => {
   it('with facts off for everyone, /remember says so and /memory says nothing of facts', async () => {
     const off = makeService({ store, chatModel: new ScriptedChatModel(() => 'ok') });
     const offCommands = new MemoryCommands(off, 2000);
-    expect((await offCommands.run('remember', 'on', session, place)).text).toBe(FACTS_OFF);
-    expect((await offCommands.run('memory', '', session, place)).text).toBe(
+    expect((await offCommands.run('remember', 'on', session, place, t)).text).toBe(en['facts.off']);
+    expect((await offCommands.run('memory', '', session, place, t)).text).toBe(
       'I do not remember anything of this conversation yet.',
     );
     await off.close(100);

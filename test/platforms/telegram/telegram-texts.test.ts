@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { markdownToTelegramHtml } from '../../../src/platforms/telegram/telegram-format.js';
-import { greeting } from '../../../src/platforms/telegram/telegram-texts.js';
+import { translator } from '../../../src/platforms/shared/i18n/translate.js';
+import { greeting as greetingIn } from '../../../src/platforms/telegram/telegram-texts.js';
+
+const greeting = (name: string, ttlSeconds: number, username: string) =>
+  greetingIn(translator('en'), name, ttlSeconds, username);
 
 describe('the /start greeting', () => {
   it('shows a name as text: no link, no formatting, no invisible characters', () => {

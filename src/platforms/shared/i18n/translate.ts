@@ -1,3 +1,4 @@
+import { userTextFor, type UserText } from '../../../core/errors.js';
 import { de } from './de.js';
 import { en, type Catalog, type MessageKey } from './en.js';
 import { es } from './es.js';
@@ -61,6 +62,26 @@ export function say(locale: Locale, message: Message): string {
   const text = (CATALOGS[locale] as Partial<Catalog>)[message.key];
   if (text === undefined) return formatMessage('en', en[message.key], message.params);
   return formatMessage(locale, text, message.params);
+}
+
+/** A message with its values, checked like `translate`'s arguments, to be said later. */
+export function message<K extends MessageKey>(key: K, ...args: ArgsOf<K>): Message {
+  return args[0] === undefined ? { key } : { key, params: args[0] };
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
+/** A text of the core (an error's, a notice's) in `locale`; an unknown key: the generic apology. */
+export function sayText(locale: Locale, text: UserText): string {
+  if (!isMessageKey(text.key)) return say(locale, { key: 'error.generic' });
+  return say(locale, { key: text.key, params: text.params });
+}
+
+/** What to tell the person about a failure, in their language: specific when known. */
+export function errorText(locale: Locale, error: unknown): string {
+  return sayText(locale, userTextFor(error));
 }
 
 /** `translate` bound to one language: what a request's handling passes around. */

@@ -41,6 +41,23 @@ function buildCommand(
   return command;
 }
 
+/**
+ * A command as Discord lists it without `with_localizations=true`: no localization maps on the
+ * command, its options or their choices (only the requester's `*_localized` texts, left out here).
+ */
+function withoutLocalizations(command: ApplicationCommand): ApplicationCommand {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (!isRecord(value)) return value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== 'name_localizations' && key !== 'description_localizations')
+        .map(([key, inner]) => [key, strip(inner)]),
+    );
+  };
+  return strip(command) as ApplicationCommand;
+}
+
 function commandScope(
   world: DiscordWorld,
   appId: string,
@@ -69,7 +86,10 @@ function commandRoutesAt(
       return typeof scope === 'string' ? handle(scope, context) : scope;
     });
   return [
-    scoped('GET', '/commands', (scope) => ok(world.commandList(scope))),
+    scoped('GET', '/commands', (scope, { query }) => {
+      const list = world.commandList(scope);
+      return ok(query.get('with_localizations') === 'true' ? list : list.map(withoutLocalizations));
+    }),
     scoped('PUT', '/commands', (scope, { body }) => {
       const form = new FormErrors();
       if (!Array.isArray(body)) {
