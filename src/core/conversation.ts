@@ -11,21 +11,24 @@ import {
   withImageTokens,
 } from './attachments.js';
 import { AttachmentRejectedError, InputRejectedError, TurnAbortedError } from './errors.js';
-import { FactMemory, type FactSettings } from './fact-memory.js';
+import { FactMemory } from './fact-memory.js';
 import { byRecency } from './facts-prompt.js';
+import { ChatPreferences } from './chat-preferences.js';
+import type { ConversationDeps } from './conversation-options.js';
 import { memoryCall } from './memory-call.js';
 import type { MemoryStore } from './memory-port.js';
-import { callModel, type ModelCallPolicy } from './model-call.js';
+import { callModel } from './model-call.js';
 import { buildPrompt } from './prompt.js';
 import { assertSessionRef } from './session-id.js';
 import { SummaryScheduler } from './summary-scheduler.js';
-import type { TokenCounter } from './token-counter.js';
 import { outcomeOf, reportTurn, type ConversationEvents } from './turn-report.js';
+import { tokensOf, usageDay } from './usage.js';
 import type {
   MemorySnapshot,
   Reply,
   ReplyOptions,
   SessionRef,
+  TokenUsage,
   Turn,
   TurnContent,
 } from './types.js';
@@ -33,30 +36,7 @@ import { cleanDisplayName, isBlank } from './untrusted-text.js';
 import { UserGate, type GatePass } from './user-gate.js';
 
 export type { ConversationEvents, TurnOutcome, TurnReport } from './turn-report.js';
-
-export interface ConversationSettings {
-  readonly systemPrompt: string;
-  /** Token budget of the verbatim history (`MEMORY_WINDOW_TOKENS`). */
-  readonly windowTokens: number;
-  /** Cap of the running summary (`SUMMARY_MAX_TOKENS`). */
-  readonly summaryMaxTokens: number;
-  /** Summaries running at once in this process (`SUMMARY_CONCURRENCY`). Default 2. */
-  readonly summaryConcurrency?: number;
-  /** Longest message accepted, in characters (`MAX_INPUT_CHARS`). */
-  readonly maxInputChars: number;
-  readonly model: ModelCallPolicy;
-  /** Messages of one user that may wait at once; one more is refused. Default 5. */
-  readonly maxPendingPerUser?: number;
-  /** Turns a user may start per minute (`RATE_LIMIT_PER_MINUTE`); 0 or absent: no limit. */
-  readonly ratePerMinute?: number;
-  /**
-   * Longest time a turn's `prepare` (downloads, transcription) may take, added to the lease so
-   * the user's next turn does not start meanwhile. Default 0: adapters without attachments.
-   */
-  readonly prepareTimeoutMs?: number;
-  /** Long-term facts about each person. Absent: off. */
-  readonly facts?: FactSettings;
-}
+export type { ConversationDeps, ConversationSettings } from './conversation-options.js';
 
 /** How much longer than a turn's time budget its lease lives, so a crashed process cannot block. */
 const LEASE_MARGIN_MS = 5000;
@@ -64,18 +44,6 @@ const LEASE_MARGIN_MS = 5000;
 /** Added to an answer given while memory (Redis) was unreachable. */
 export const WITHOUT_MEMORY =
   'I cannot reach my memory right now, so I answered without our earlier conversation.';
-
-export interface ConversationDeps {
-  readonly store: MemoryStore;
-  readonly chatModel: BaseChatModel;
-  /** Model for summaries, e.g. with a lower `maxTokens`. Default: `chatModel`. */
-  readonly summaryModel?: BaseChatModel;
-  readonly tokens: TokenCounter;
-  readonly logger: Logger;
-  readonly settings: ConversationSettings;
-  /** Observers (metrics); every hook is optional. */
-  readonly events?: ConversationEvents;
-}
 
 /**
  * The conversation core's one entry point for a turn: check the message, wait for the user's
@@ -92,6 +60,8 @@ export class ConversationService {
   private closing = false;
   /** The person's commands on their facts (`/remember`, deleting one from `/memory`). */
   readonly facts: FactMemory;
+  /** The chat's persona, the person's model here and their tokens (`/persona`, `/model`, `/usage`). */
+  readonly preferences: ChatPreferences;
 
   constructor(private readonly deps: ConversationDeps) {
     const { settings } = deps;
@@ -103,6 +73,8 @@ export class ConversationService {
         maxPendingPerUser: settings.maxPendingPerUser,
         ratePerMinute: settings.ratePerMinute,
         leaseTtlMs: settings.model.timeoutMs + (settings.prepareTimeoutMs ?? 0) + LEASE_MARGIN_MS,
+        dailyTokenBudget: settings.dailyTokenBudget,
+        now: deps.now,
       },
       this.log,
     );
@@ -113,6 +85,7 @@ export class ConversationService {
       log: this.log,
       events: this.events,
       signal: this.shutdown.signal,
+      now: deps.now,
       settings: {
         windowTokens: settings.windowTokens,
         summaryMaxTokens: settings.summaryMaxTokens,
@@ -122,6 +95,16 @@ export class ConversationService {
       },
     });
     this.facts = new FactMemory({ ...deps, log: this.log, settings: settings.facts });
+    this.preferences = new ChatPreferences({
+      store: deps.store,
+      log: this.log,
+      now: deps.now,
+      settings: {
+        personaMaxChars: settings.personaMaxChars,
+        models: settings.models,
+        dailyTokenBudget: settings.dailyTokenBudget,
+      },
+    });
   }
 
   /** Answers one turn and remembers it. Throws a `ConversationError` subclass on failure. */
@@ -229,6 +212,7 @@ export class ConversationService {
     const ask = async (images: TurnContent['images']) => {
       const prompt = await buildPrompt({
         systemPrompt: settings.systemPrompt,
+        persona: pass.memory.persona,
         summary: pass.memory.summary,
         history: pass.memory.entries,
         question,
@@ -240,7 +224,7 @@ export class ConversationService {
         facts: pass.memory.facts,
         factsMaxTokens: this.facts.enabled ? settings.facts!.maxPromptTokens : 0,
       });
-      return callModel(this.deps.chatModel, prompt, settings.model, { ...options, tokens });
+      return callModel(this.chatModelOf(pass), prompt, settings.model, { ...options, tokens });
     };
     let imagesSeen = true;
     let answer: Awaited<ReturnType<typeof ask>>;
@@ -265,20 +249,31 @@ export class ConversationService {
       ...(imagesSeen ? [] : [{ key: 'images.unseen' }]),
     ];
     const stored = storedQuestion({ ...content, text }, imagesSeen);
-    const remembered = await this.remember(session, pass, stored, answer.text);
+    const remembered = await this.remember(session, pass, stored, answer);
     return { text: answer.text, remembered, usage: answer.usage, notice, noticeTexts };
   }
 
-  /** Writes the turn (idempotent by its ID); true when it is in memory now or will be. */
+  /** The person's pick here while the operator offers it, else the default model. */
+  private chatModelOf(pass: GatePass): BaseChatModel {
+    const model = this.preferences.modelFor(pass.memory.model);
+    const { chatModelFor, settings } = this.deps;
+    if (!model || !chatModelFor || model === settings.models?.default) return this.deps.chatModel;
+    return chatModelFor(model);
+  }
+
+  /**
+   * Writes the turn (idempotent by its ID) with the answer's tokens for the person's counters;
+   * true when it is in memory now or will be.
+   */
   private async remember(
     session: SessionRef,
     pass: GatePass,
     question: string,
-    answer: string,
+    answer: { readonly text: string; readonly usage: TokenUsage },
   ): Promise<boolean> {
     const { tokens, settings } = this.deps;
     const human = new HumanMessage(question);
-    const ai = new AIMessage(answer);
+    const ai = new AIMessage(answer.text);
     const [storedHuman, storedAi] = mapChatMessagesToStoredMessages([human, ai]);
     let written: Awaited<ReturnType<MemoryStore['appendTurn']>>;
     try {
@@ -289,7 +284,12 @@ export class ConversationService {
           { message: storedHuman!, tokens: tokens.countMessage(human) },
           { message: storedAi!, tokens: tokens.countMessage(ai) },
         ],
-        { answeredAt: Date.now(), leaseOwner: pass.turnId, turnId: pass.turnId },
+        {
+          answeredAt: Date.now(),
+          leaseOwner: pass.turnId,
+          turnId: pass.turnId,
+          usage: { day: usageDay((this.deps.now ?? Date.now)()), tokens: tokensOf(answer.usage) },
+        },
       );
     } catch (error) {
       this.log.error({ err: error, session: session.id }, 'memory write failed');

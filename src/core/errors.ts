@@ -5,6 +5,7 @@ export type FailureCode =
   | 'memory_unavailable'
   | 'session_busy'
   | 'rate_limited'
+  | 'budget_exceeded'
   | 'aborted';
 
 /**

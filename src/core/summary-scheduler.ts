@@ -7,7 +7,8 @@ import type { ModelCallPolicy } from './model-call.js';
 import { planFold, summarize, type FoldPlan } from './summarizer.js';
 import type { TokenCounter } from './token-counter.js';
 import type { ConversationEvents } from './turn-report.js';
-import type { SessionRef } from './types.js';
+import type { SessionRef, TokenUsage } from './types.js';
+import { tokensOf, usageDay, type UsageCharge } from './usage.js';
 
 export interface SummarySettings {
   /** Token budget of the verbatim history (`MEMORY_WINDOW_TOKENS`): over it, a fold runs. */
@@ -52,6 +53,8 @@ export class SummaryScheduler {
       readonly events: ConversationEvents;
       readonly signal: AbortSignal;
       readonly settings: SummarySettings;
+      /** Clock (ms) of the usage day the calls are counted on. Default `Date.now`. */
+      readonly now?: () => number;
     },
   ) {}
 
@@ -78,6 +81,11 @@ export class SummaryScheduler {
   /** Resolves when the folds scheduled so far have settled. */
   async idle(): Promise<void> {
     await Promise.all(this.running.values());
+  }
+
+  /** A call's tokens on today's counters (the person's: sessions belong to one person). */
+  private charge(usage: TokenUsage): UsageCharge {
+    return { day: usageDay((this.deps.now ?? Date.now)()), tokens: tokensOf(usage) };
   }
 
   private slot(): Promise<void> {
@@ -125,6 +133,7 @@ export class SummaryScheduler {
       count: plan.count,
       summary: result.summary,
       summaryTokens: result.tokens,
+      usage: this.charge(result.usage),
     });
     if (committed) this.deps.events.summaryCommitted?.(session, plan.count, result.usage);
     this.deps.log.debug({ session: session.id, folded: plan.count, committed }, 'summary');
@@ -151,12 +160,19 @@ export class SummaryScheduler {
         ...extraction.changes,
         expect: memory.generations,
         at: Date.now(),
+        usage: this.charge(extraction.usage),
       });
       events.factsLearned?.(session, extraction.usage, applied);
       log.debug({ session: session.id, ...applied }, 'facts');
     } catch (error) {
       const usage = error instanceof FactsOutputError ? error.usage : undefined;
       events.factsFailed?.(session, error, usage);
+      // An answer that did not parse still cost its tokens; nothing else writes them.
+      if (usage) {
+        await store.addUsage(session, this.charge(usage)).catch((failure: unknown) => {
+          log.debug({ err: failure, session: session.id }, 'usage of a failed extraction lost');
+        });
+      }
       log.warn(
         { err: error, session: session.id },
         'fact extraction failed; next fold tries again',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { BudgetExceededError } from './budget-error.js';
 import {
   ConversationError,
   RateLimitedError,
@@ -16,6 +17,7 @@ import {
   type TurnLease,
 } from './memory-port.js';
 import type { SessionRef } from './types.js';
+import { msUntilNextDay, usageDay } from './usage.js';
 
 export interface UserGateSettings {
   /**
@@ -27,6 +29,10 @@ export interface UserGateSettings {
   readonly ratePerMinute?: number;
   /** How long a turn may hold the user's lease: its time budget plus a margin. */
   readonly leaseTtlMs: number;
+  /** Tokens a person may spend per UTC day (`USER_DAILY_TOKEN_BUDGET`); 0 or absent: none. */
+  readonly dailyTokenBudget?: number;
+  /** Clock (ms) of the budget's day. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** What a turn holds while it runs: its memory, and the lease it must free or write with. */
@@ -42,8 +48,9 @@ const RATE_WINDOW_MS = 60_000;
 
 /**
  * Lets one turn of a user run at a time, in order, across processes: a bounded in-process queue
- * per user, then the store's lease (taken by the same round trip that loads the memory) and the
- * user's rate window. While the store cannot be read, an in-process limiter keeps the rate limit.
+ * per user, then the store's lease (taken by the same round trip that loads the memory), the
+ * person's daily token budget and the user's rate window. While the store cannot be read, an
+ * in-process limiter keeps the rate limit (the budget cannot be known then: the turn runs).
  */
 export class UserGate {
   private readonly queue: KeyedQueue;
@@ -62,7 +69,7 @@ export class UserGate {
 
   /**
    * Runs `task` as the user's only turn in flight. Refusals (`SessionBusyError`,
-   * `RateLimitedError`) come before any history is read. `task` must free or spend the lease:
+   * `BudgetExceededError`, `RateLimitedError`) come before any history is read. `task` must free or spend the lease:
    * on failure it is released here.
    */
   async run<T>(
@@ -94,11 +101,14 @@ export class UserGate {
     signal: AbortSignal,
     task: (pass: GatePass) => Promise<T>,
   ): Promise<T> {
+    const budget = this.settings.dailyTokenBudget ?? 0;
+    const now = this.settings.now ?? Date.now;
     const lease: TurnLease = {
       owner: randomUUID(),
       ttlMs: this.settings.leaseTtlMs,
       rateWindowMs: this.rateLimit > 0 ? RATE_WINDOW_MS : 0,
       rateLimit: this.rateLimit > 0 ? this.rateLimit : undefined,
+      ...(budget > 0 ? { budget: { day: usageDay(now()), tokens: budget } } : {}),
     };
     const userKey = `${session.platform}:${session.userId}`;
     let memory: SessionMemory;
@@ -119,6 +129,9 @@ export class UserGate {
       degraded = true;
     }
     if (!degraded) this.local.note(userKey);
+    if (lease.budget && (memory.usageToday ?? 0) >= lease.budget.tokens && !memory.lease) {
+      throw new BudgetExceededError(lease.budget.tokens, msUntilNextDay(now()));
+    }
     if (this.rateLimit > 0 && memory.rate && memory.rate.count > this.rateLimit) {
       await this.release(session, lease.owner);
       throw new RateLimitedError(memory.rate.resetInMs);
@@ -143,8 +156,8 @@ export class UserGate {
     const deadline = Date.now() + lease.ttlMs;
     for (;;) {
       const memory = await this.store.load(session, lease);
+      // Held, or refused by the budget or the rate limit (no lease then): the caller decides.
       if (memory.lease?.held !== false) return memory;
-      if (this.rateLimit > 0 && memory.rate && memory.rate.count > this.rateLimit) return memory;
       const wait = Math.min(Math.max(memory.lease.retryAfterMs, 50), 500);
       if (Date.now() + wait > deadline) throw new SessionBusyError(memory.lease.retryAfterMs);
       await new Promise<void>((resolve) => setTimeout(resolve, wait));

@@ -10,7 +10,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly turns = new Counter({
     name: 'chatmem_turns_total',
-    help: 'Turns by platform and outcome (answered, input_rejected, model_error, memory_unavailable, session_busy, rate_limited, aborted, error)',
+    help: 'Turns by platform and outcome (answered, input_rejected, model_error, memory_unavailable, session_busy, rate_limited, budget_exceeded, aborted, error)',
     labelNames: ['platform', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -27,6 +27,8 @@ export function makeService(params: {
   summaryModel?: BaseChatModel;
   settings?: Partial<ConversationSettings>;
   events?: ConversationEvents;
+  chatModelFor?: (model: string) => BaseChatModel;
+  now?: () => number;
 }): ConversationService {
   return new ConversationService({
     store: params.store,
@@ -36,5 +38,7 @@ export function makeService(params: {
     logger: silentLogger,
     settings: { ...SETTINGS, ...params.settings },
     events: params.events,
+    chatModelFor: params.chatModelFor,
+    now: params.now,
   });
 }
