@@ -40,6 +40,10 @@ function nodeOptions(
     commandTimeout: TIMEOUT_MS,
     // Wait for a server that is still loading its data set before sending commands.
     enableReadyCheck: true,
+    // Commands issued in the same tick go out in one write: with many turns in flight, the
+    // socket writes per turn drop (the end-to-end bench measured ~325 µs of client CPU per turn
+    // without it against ~131 µs for the recipe's client).
+    enableAutoPipelining: true,
     ...definedOnly({
       connectionName: options.connectionName,
       username: credentials.username,
@@ -105,6 +109,7 @@ export function createRedisClient(
         redisOptions: nodeOptions(options, target),
         clusterRetryStrategy: backoff,
         enableOfflineQueue: false,
+        enableAutoPipelining: true,
         // Ready only once CLUSTER INFO says cluster_state:ok.
         enableReadyCheck: true,
         scaleReads: 'master',

@@ -33,6 +33,9 @@ export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
  */
 export const WEBHOOK_MAX_IN_FLIGHT = 500;
 
+/** Updates the long-polling runner handles at once: conversations in flight on one process. */
+export const RUNNER_CONCURRENCY = 5000;
+
 export interface TelegramPlatformOptions {
   readonly bot: Bot;
   readonly service: ConversationService;
@@ -120,6 +123,10 @@ export class TelegramPlatform {
     await this.bot.api.deleteWebhook();
     this.runner = run(this.bot, {
       runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
+      // The runner's default of 500 updates at once made the 501st person wait a whole answer
+      // before their message was even read. A flood cannot use the room: at most
+      // `maxWaitingPerPerson` updates of one person get past the admission middleware.
+      sink: { concurrency: RUNNER_CONCURRENCY },
     });
     this.log.info('telegram long polling started');
   }
