@@ -17,6 +17,8 @@ export interface PressButtonInput {
   customId: string;
   /** As for commands: how long the bot has to call the callback route. */
   ackTimeoutMs?: number;
+  /** The user's client language (`locale`). Default `en-US`. */
+  locale?: string;
 }
 
 /** The custom IDs and labels of a message's buttons, row by row. */
@@ -53,9 +55,12 @@ export function pressButton(discord: FakeDiscord, input: PressButtonInput): Inte
   }
   const channel = world.channels.get(message.channelId);
   if (!channel) throw new Error(`fake Discord: unknown channel ${message.channelId}`);
-  return dispatchInteraction(discord, user, channel, input.ackTimeoutMs, {
-    type: 3,
-    data: { custom_id: input.customId, component_type: 2 },
-    message: wire,
-  });
+  return dispatchInteraction(
+    discord,
+    user,
+    channel,
+    input.ackTimeoutMs,
+    { type: 3, data: { custom_id: input.customId, component_type: 2 }, message: wire },
+    input.locale,
+  );
 }

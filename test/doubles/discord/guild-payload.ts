@@ -43,7 +43,7 @@ export function guildCreatePayload(guild: InternalGuild): JsonObject {
     premium_tier: 0,
     premium_subscription_count: 0,
     premium_progress_bar_enabled: false,
-    preferred_locale: 'en-US',
+    preferred_locale: guild.preferredLocale ?? 'en-US',
     nsfw_level: 0,
     hub_type: null,
     incidents_data: null,

@@ -34,16 +34,23 @@ export function createInteraction(
     ...(guild ? world.commandList(guild.id) : []),
   ].find((command) => command.name === input.name && command.type === commandType);
   const options = normalizeOptions(input.options);
-  return dispatchInteraction(discord, user, channel, input.ackTimeoutMs, {
-    type: 2,
-    data: {
-      id: registered?.id ?? world.nextId(),
-      name: input.name,
-      type: commandType,
-      ...(options ? { options } : {}),
-      ...(registered?.guild_id !== undefined ? { guild_id: registered.guild_id } : {}),
+  return dispatchInteraction(
+    discord,
+    user,
+    channel,
+    input.ackTimeoutMs,
+    {
+      type: 2,
+      data: {
+        id: registered?.id ?? world.nextId(),
+        name: input.name,
+        type: commandType,
+        ...(options ? { options } : {}),
+        ...(registered?.guild_id !== undefined ? { guild_id: registered.guild_id } : {}),
+      },
     },
-  });
+    input.locale,
+  );
 }
 
 /**
@@ -56,6 +63,7 @@ export function dispatchInteraction(
   channel: FakeChannel,
   ackTimeoutMs: number | undefined,
   kind: Pick<InteractionObject, 'type' | 'data' | 'message'>,
+  locale = 'en-US',
 ): InteractionObject {
   const { world, gateway } = discord;
   const guild = world.guildOfChannel(channel);
@@ -75,7 +83,7 @@ export function dispatchInteraction(
       ? world.permissionsOf(guild, world.botUser.id)
       : DEFAULT_EVERYONE_PERMISSIONS
     ).toString(),
-    locale: 'en-US',
+    locale,
     entitlements: [],
     authorizing_integration_owners: { '0': guild?.id ?? '0' },
     context: guild ? 0 : 1,
@@ -84,8 +92,9 @@ export function dispatchInteraction(
   if (guild) {
     const member = world.ensureMember(guild, user);
     interaction.guild_id = guild.id;
-    interaction.guild = { id: guild.id, locale: 'en-US', features: [] };
-    interaction.guild_locale = 'en-US';
+    const guildLocale = guild.preferredLocale ?? 'en-US';
+    interaction.guild = { id: guild.id, locale: guildLocale, features: [] };
+    interaction.guild_locale = guildLocale;
     interaction.member = {
       ...member,
       user,

@@ -79,6 +79,8 @@ export interface CreateInteractionInput {
   options?: Record<string, string | number | boolean> | CommandOptionValue[];
   /** 1 chat input (default), 2 user, 3 message. */
   commandType?: number;
+  /** The user's client language (`locale`). Default `en-US`. */
+  locale?: string;
   /**
    * How long the bot has to call the callback route; later calls get 404 `Unknown interaction`
    * (10062). Default: the server's `interactionAckTimeoutMs`.
@@ -146,6 +148,8 @@ export interface FakeDiscordServer {
     roles?: { id?: string; name?: string; permissions?: bigint }[];
     /** Permissions of the bot's managed role. Default: those of a new guild's `@everyone`. */
     botPermissions?: bigint;
+    /** The server's language (`preferred_locale`, `guild_locale`). Default `en-US`. */
+    preferredLocale?: string;
   }): FakeGuild;
   /** A guild channel, emitted as CHANNEL_CREATE. */
   addChannel(

@@ -42,6 +42,7 @@ export function addGuild(
     channels: [],
     members: new Map(),
     joinedAt: isoTime(),
+    preferredLocale: input.preferredLocale,
   };
   const role = (
     roleId: string,

@@ -25,6 +25,8 @@ export interface InternalGuild {
   readonly channels: FakeChannel[];
   readonly members: Map<string, MemberObject & { user: FakeUser }>;
   readonly joinedAt: string;
+  /** `preferred_locale`; absent: `en-US`. */
+  readonly preferredLocale?: string;
 }
 
 export interface InternalInteraction {

@@ -119,6 +119,26 @@ describe('planAttachments (no network)', () => {
     });
     expect(refusal(() => planAttachments(images, ' ', blind))).toBe(IMAGES_UNSEEN_ONLY);
   });
+
+  it('words notes and refusals in the person’s language, with its lists, numbers and units', () => {
+    const files = ['a.txt', 'b.txt'].map((name) => file({ kind: 'text-file', name, size: 50_000 }));
+    expect(refusal(() => planAttachments(files, '', DEFAULT_ATTACHMENT_SETTINGS, 'ru'))).toBe(
+      'Слишком длинные файлы: a\\.txt и b\\.txt. ' +
+        'В одном сообщении я могу прочитать не больше 20\u00a0000 символов из файлов.',
+    );
+    const big = file({ kind: 'image', name: 'big.png', size: 6_000_000 });
+    expect(refusal(() => planAttachments([big], '', DEFAULT_ATTACHMENT_SETTINGS, 'de'))).toBe(
+      'big\\.png ist zu groß: Ich kann mir Bilder bis höchstens 5 MB ansehen.',
+    );
+    const voice = file({ kind: 'audio', name: 'voice.ogg', durationSeconds: 400 });
+    expect(refusal(() => planAttachments([voice], '', withVoice, 'ja'))).toBe(
+      'ボイスメッセージの長さは6 分 40 秒ですが、私が聞けるのは5 分までです。もっと短いものを送ってください。',
+    );
+    const images = Array.from({ length: 6 }, (_, i) => file({ kind: 'image', name: `${i}.png` }));
+    expect(planAttachments(images, 'hi', DEFAULT_ATTACHMENT_SETTINGS, 'fr').notes).toEqual([
+      'Je n’ai regardé que les 4 premières images.',
+    ]);
+  });
 });
 
 describe('fetchAttachments', () => {
