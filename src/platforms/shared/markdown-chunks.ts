@@ -17,6 +17,8 @@ export function splitMarkdown(
 ): string[] {
   const text = answer.toWellFormed();
   const fits = (piece: string) => measure(piece) <= limit;
+  // Most answers fit one message: one measure, no lexing (streamed previews ask this per edit).
+  if (text.trim().length > 0 && fits(text)) return [text.trim()];
   const pieces: string[] = [];
   const blocks = blocksOf(text);
   let current: string | undefined;
