@@ -1,4 +1,14 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { BudgetExceededError } from '../../../src/core/budget-error.js';
+import {
+  InputRejectedError,
+  MemoryUnavailableError,
+  ModelError,
+  RateLimitedError,
+  SessionBusyError,
+  TurnAbortedError,
+  type ConversationError,
+} from '../../../src/core/errors.js';
 import { en, type MessageKey } from '../../../src/platforms/shared/i18n/en.js';
 import {
   formatDuration,
@@ -12,6 +22,8 @@ import {
 } from '../../../src/platforms/shared/i18n/message-format.js';
 import {
   CATALOGS,
+  errorText,
+  isMessageKey,
   LOCALES,
   localeOf,
   resolveLocale,
@@ -134,6 +146,39 @@ describe('message catalogs', () => {
     expectTypeOf<PlaceholdersOf<(typeof en)['input.tooLong']>>().toEqualTypeOf<
       'length' | 'limit'
     >();
+  });
+});
+
+describe("the core's texts", () => {
+  const errors: ConversationError[] = [
+    new InputRejectedError('empty'),
+    new InputRejectedError('too_long', 5000, 4000),
+    ...(['timeout', 'rate_limited', 'unavailable', 'rejected', 'empty'] as const).map(
+      (kind) => new ModelError(kind, undefined),
+    ),
+    new MemoryUnavailableError(),
+    new SessionBusyError(3000),
+    new SessionBusyError(20_000),
+    new RateLimitedError(1000),
+    new RateLimitedError(42_000),
+    new TurnAbortedError(),
+    new BudgetExceededError(50_000, 5 * 60_000),
+    new BudgetExceededError(50_000, 5 * 3_600_000),
+  ];
+
+  it.each(LOCALES)('every error of a turn has a key with all its values in %s', (locale) => {
+    for (const error of errors) {
+      expect(isMessageKey(error.userText.key), error.userText.key).toBe(true);
+      const text = errorText(locale, error);
+      expect(text, error.userText.key).not.toMatch(/[{}]/);
+      expect(text).not.toBe(errorText(locale, undefined));
+    }
+  });
+
+  it('says the English of an error as its userMessage does (digits grouped or not)', () => {
+    const plain = (text: string) => text.replace(/(\d),(\d)/g, '$1$2');
+    for (const error of errors)
+      expect(plain(errorText('en', error))).toBe(plain(error.userMessage));
   });
 });
 

@@ -29,6 +29,10 @@ export const de: Catalog = {
     'Ich starte gerade neu und konnte diese Antwort nicht fertigstellen. Bitte frag noch einmal.',
   'error.generic':
     'Entschuldige, bei mir ist etwas schiefgelaufen. Bitte versuch es gleich noch einmal.',
+  'budget.spent':
+    'Du hast die {budget} Tokens für heute verbraucht. Nach Mitternacht (UTC) kann ich wieder antworten, in etwa {hours|one:# Stunde|other:# Stunden}.',
+  'budget.spentSoon':
+    'Du hast die {budget} Tokens für heute verbraucht. Nach Mitternacht (UTC) kann ich wieder antworten, in {minutes|one:# Minute|other:# Minuten}.',
 
   'notice.withoutMemory':
     'Ich erreiche mein Gedächtnis gerade nicht und habe daher ohne unser bisheriges Gespräch geantwortet.',

@@ -34,6 +34,12 @@ export const en = {
   'turn.aborted': 'I am restarting and could not finish this answer. Please ask again.',
   'error.generic': 'Sorry, something went wrong on my side. Please try again in a moment.',
 
+  // The daily token budget (core/budget-error.ts): {budget} tokens, the time left until midnight UTC.
+  'budget.spent':
+    "You have used today's {budget} tokens. I can answer again after midnight UTC, in about {hours|one:# hour|other:# hours}.",
+  'budget.spentSoon':
+    "You have used today's {budget} tokens. I can answer again after midnight UTC, in {minutes|one:# minute|other:# minutes}.",
+
   // Notes added to an answer, and refusals.
   'notice.withoutMemory':
     'I cannot reach my memory right now, so I answered without our earlier conversation.',

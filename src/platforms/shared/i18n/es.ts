@@ -28,6 +28,10 @@ export const es: Catalog = {
     'Me estoy reiniciando y no pude terminar esta respuesta. Vuelve a preguntar, por favor.',
   'error.generic':
     'Lo siento, algo salió mal por mi parte. Inténtalo de nuevo en un momento, por favor.',
+  'budget.spent':
+    'Has usado los {budget} tokens de hoy. Podré responderte de nuevo después de la medianoche UTC, dentro de {hours|one:aproximadamente # hora|other:unas # horas}.',
+  'budget.spentSoon':
+    'Has usado los {budget} tokens de hoy. Podré responderte de nuevo después de la medianoche UTC, dentro de {minutes|one:# minuto|other:# minutos}.',
 
   'notice.withoutMemory':
     'Ahora mismo no puedo acceder a mi memoria, así que respondí sin nuestra conversación anterior.',

@@ -27,6 +27,10 @@ export const fr: Catalog = {
     'Je redémarre et n’ai pas pu terminer cette réponse. Merci de reposer votre question.',
   'error.generic':
     'Désolé, un problème est survenu de mon côté. Merci de réessayer dans un instant.',
+  'budget.spent':
+    'Vous avez utilisé les {budget} jetons d’aujourd’hui. Je pourrai de nouveau répondre après minuit UTC, dans environ {hours|one:# heure|other:# heures}.',
+  'budget.spentSoon':
+    'Vous avez utilisé les {budget} jetons d’aujourd’hui. Je pourrai de nouveau répondre après minuit UTC, dans {minutes|one:# minute|other:# minutes}.',
 
   'notice.withoutMemory':
     'Je n’arrive pas à accéder à ma mémoire pour le moment, j’ai donc répondu sans notre conversation précédente.',

@@ -24,6 +24,10 @@ export const ja: Catalog = {
     '回答が追いつかないペースでメッセージが届いています。{seconds|other:#秒}後にもう一度お試しください。',
   'turn.aborted': '再起動中のため、この回答を完了できませんでした。もう一度質問してください。',
   'error.generic': 'すみません、こちらで問題が発生しました。少ししてからもう一度お試しください。',
+  'budget.spent':
+    '本日の上限の{budget}トークンを使い切りました。UTCの午前0時を過ぎると、またお答えできます（あと約{hours|other:#時間}）。',
+  'budget.spentSoon':
+    '本日の上限の{budget}トークンを使い切りました。UTCの午前0時を過ぎると、またお答えできます（あと{minutes|other:#分}）。',
 
   'notice.withoutMemory':
     '現在メモリーに接続できないため、これまでの会話を踏まえずにお答えしました。',

@@ -21,6 +21,10 @@ export const ko: Catalog = {
     '제가 답할 수 있는 속도보다 빠르게 메시지를 보내고 계세요. {seconds|other:#초} 후에 다시 시도해 주세요.',
   'turn.aborted': '재시작 중이라 이 답변을 끝내지 못했어요. 다시 질문해 주세요.',
   'error.generic': '죄송해요, 제 쪽에서 문제가 생겼어요. 잠시 후 다시 시도해 주세요.',
+  'budget.spent':
+    '오늘 쓸 수 있는 {budget}토큰을 모두 사용하셨어요. UTC 자정이 지나면 다시 답할 수 있어요(약 {hours|other:#시간} 후).',
+  'budget.spentSoon':
+    '오늘 쓸 수 있는 {budget}토큰을 모두 사용하셨어요. UTC 자정이 지나면 다시 답할 수 있어요({minutes|other:#분} 후).',
 
   'notice.withoutMemory': '지금 메모리에 연결할 수 없어서 이전 대화 없이 답했어요.',
   'images.unseen': '제가 쓰는 언어 모델은 이미지를 볼 수 없어서 텍스트에만 답했어요.',

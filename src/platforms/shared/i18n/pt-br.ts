@@ -26,6 +26,10 @@ export const ptBR: Catalog = {
   'turn.aborted':
     'Estou reiniciando e não consegui terminar esta resposta. Pergunte de novo, por favor.',
   'error.generic': 'Desculpe, algo deu errado do meu lado. Tente de novo daqui a pouco, por favor.',
+  'budget.spent':
+    'Você usou os {budget} tokens de hoje. Posso responder de novo depois da meia-noite UTC, daqui a cerca de {hours|one:# hora|other:# horas}.',
+  'budget.spentSoon':
+    'Você usou os {budget} tokens de hoje. Posso responder de novo depois da meia-noite UTC, daqui a {minutes|one:# minuto|other:# minutos}.',
 
   'notice.withoutMemory':
     'Não consigo acessar minha memória agora, então respondi sem a nossa conversa anterior.',

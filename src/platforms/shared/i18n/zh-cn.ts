@@ -17,6 +17,10 @@ export const zhCN: Catalog = {
   'turn.rateLimited': '你发消息的速度比我回答得快。请过 {seconds|other:# 秒}再试。',
   'turn.aborted': '我正在重启，没能完成这个回答。请再问一次。',
   'error.generic': '抱歉，我这边出了点问题。请稍后再试。',
+  'budget.spent':
+    '你今天的 {budget} 个 token 额度已用完。UTC 午夜过后我就能再回答你了（大约 {hours|other:# 小时}后）。',
+  'budget.spentSoon':
+    '你今天的 {budget} 个 token 额度已用完。UTC 午夜过后我就能再回答你了（{minutes|other:# 分钟}后）。',
 
   'notice.withoutMemory': '我现在无法访问记忆，所以这次回答没有参考我们之前的对话。',
   'images.unseen': '我使用的语言模型看不了图片，所以只回答了你的文字。',
