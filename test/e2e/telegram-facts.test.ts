@@ -105,9 +105,11 @@ describe('Telegram: facts people can see, correct and delete', () => {
     ).toEqual([]);
 
     expect(await press(ann, inGroup, groupButton!.data)).toBe('Deleted: I no longer know that.');
-    const redrawn = telegram
-      .sentMessages(group.id)
-      .find((m) => m.message_id === inGroup.message_id)!;
+    const groupMessage = () =>
+      telegram.sentMessages(group.id).find((m) => m.message_id === inGroup.message_id)!;
+    // The callback is answered first; the list is redrawn right after.
+    await telegram.waitFor(() => !groupMessage().text.includes('peanuts'), 5000);
+    const redrawn = groupMessage();
     expect(redrawn.text).not.toContain('peanuts');
     expect(buttonsOf(redrawn)).toEqual([]);
 
