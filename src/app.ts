@@ -7,7 +7,7 @@ import { TiktokenCounter, type TokenCounter } from './core/token-counter.js';
 import { routes } from './app-routes.js';
 import { startHttpServer, type RunningHttpServer } from './http/http-server.js';
 import { Metrics } from './http/metrics.js';
-import { createChatModel } from './llm/chat-model.js';
+import { chatModelsFor, createChatModel } from './llm/chat-model.js';
 import { BufferedMemoryStore } from './memory/buffered-memory-store.js';
 import { InMemoryMemoryStore } from './memory/in-memory-store.js';
 import { hardCapFor, type MemoryStore } from './core/memory-port.js';
@@ -44,20 +44,26 @@ export interface App {
 export interface AppOptions {
   /** One tokenizer can serve several apps (tests); building its ranks takes about a second. */
   readonly tokens?: TokenCounter;
+  /** Clock (ms) of the usage day and the budget's reset; tests move it. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const metrics = new Metrics();
   const { store, buffer, redis, memoryCheck } = createStore(config, logger, metrics);
+  const chatModelFor = chatModelsFor(config);
   const service = new ConversationService({
     store,
     events: metrics.conversationEvents(),
-    chatModel: createChatModel(config),
+    chatModel: chatModelFor(config.llm.model),
+    chatModelFor,
     // Summaries are cheaper and steadier with their own length cap and a low temperature.
     summaryModel: createChatModel(config, {
+      model: config.llm.summaryModel,
       maxTokens: config.memory.summaryMaxTokens,
       temperature: 0.2,
     }),
+    now: options.now,
     tokens: options.tokens ?? new TiktokenCounter(),
     logger,
     settings: {
@@ -68,6 +74,9 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       facts: config.memory.facts,
       maxInputChars: config.maxInputChars,
       ratePerMinute: config.ratePerMinute,
+      personaMaxChars: config.personaMaxChars,
+      models: { default: config.llm.model, allowed: config.llm.models },
+      dailyTokenBudget: config.dailyTokenBudget,
       // Downloads and transcription run inside the user's gate: the lease covers them.
       prepareTimeoutMs: ATTACHMENT_TIMEOUT_MS,
       model: { timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries },

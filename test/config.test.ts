@@ -43,6 +43,10 @@ describe('configuration', () => {
     const config = parseConfig({
       OPENAI_BASE_URL: 'http://localhost:11434/v1',
       LLM_MODEL: 'llama3.2',
+      LLM_MODELS: 'llama3.2, qwen2.5:7b,meta-llama/Llama-3-8B',
+      SUMMARY_MODEL: 'qwen2.5:0.5b',
+      PERSONA_MAX_CHARS: '500',
+      USER_DAILY_TOKEN_BUDGET: '100000',
       LLM_TEMPERATURE: '0.2',
       LLM_TIMEOUT_MS: '15000',
       LLM_MAX_RETRIES: '0',
@@ -70,12 +74,16 @@ describe('configuration', () => {
       openai: { apiKey: undefined, baseURL: 'http://localhost:11434/v1' },
       llm: {
         model: 'llama3.2',
+        models: ['llama3.2', 'qwen2.5:7b', 'meta-llama/Llama-3-8B'],
+        summaryModel: 'qwen2.5:0.5b',
         temperature: 0.2,
         timeoutMs: 15000,
         maxRetries: 0,
         maxOutputTokens: 800,
       },
       systemPrompt: 'Be brief.',
+      personaMaxChars: 500,
+      dailyTokenBudget: 100_000,
       redis: {
         target: { kind: 'standalone', url: 'redis://redis:6379/2' },
         keyPrefix: 'bot-a',
@@ -102,10 +110,32 @@ describe('configuration', () => {
       logLevel: 'debug',
       access: { users: undefined, telegramChats: undefined, discordGuilds: undefined },
       streamReplies: true,
+      language: undefined,
       telegram: undefined,
       discord: undefined,
       httpPort: undefined,
     });
+  });
+
+  it('offers LLM_MODEL alone unless LLM_MODELS lists more, and summarises with it unless SUMMARY_MODEL says', () => {
+    expect(parseConfig(minimal).llm).toMatchObject({
+      model: 'gpt-4o-mini',
+      models: ['gpt-4o-mini'],
+      summaryModel: 'gpt-4o-mini',
+    });
+    expect(parseConfig(minimal)).toMatchObject({ personaMaxChars: 1000, dailyTokenBudget: 0 });
+    expect(
+      parseConfig({ ...minimal, LLM_MODELS: 'gpt-4o,gpt-4o-mini', SUMMARY_MODEL: '' }).llm,
+    ).toMatchObject({ models: ['gpt-4o-mini', 'gpt-4o'], summaryModel: 'gpt-4o-mini' });
+    expect(() => parseConfig({ ...minimal, LLM_MODELS: 'gpt-4o,o3' })).toThrow(
+      /LLM_MODELS \(gpt-4o,o3\) must include LLM_MODEL \(gpt-4o-mini\)/,
+    );
+    expect(() => parseConfig({ ...minimal, LLM_MODELS: 'gpt-4o;rm -rf' })).toThrow(
+      /LLM_MODELS must be comma-separated model names/,
+    );
+    expect(() => parseConfig({ ...minimal, USER_DAILY_TOKEN_BUDGET: '-1' })).toThrow(
+      /USER_DAILY_TOKEN_BUDGET must be at least 0/,
+    );
   });
 
   it('switches transcription off with an empty TRANSCRIBE_MODEL or off, not when unset', () => {

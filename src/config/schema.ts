@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   baseUrl,
   boolean,
-  decimal,
   idList,
   integer,
   matching,
@@ -12,18 +11,21 @@ import {
   text,
   textOr,
 } from './fields.js';
+import {
+  endpointProblems,
+  modelConfig,
+  modelListProblems,
+  modelVariables,
+} from './model-variables.js';
 import { LOCALES, localeOf } from '../platforms/shared/i18n/locales.js';
 import { parseRedisTarget } from './redis-target.js';
 
 /**
  * The configuration, declared once: each environment variable (its rule, default and the reason
  * for it), the rules that span several variables, and the mapping to the `Config` the program
- * reads. `.env.example` and the README document every variable (test/docs.test.ts checks).
+ * reads. The language model's section lives in `model-variables.ts`. `.env.example` and the
+ * README document every variable (test/docs.test.ts checks).
  */
-
-const DEFAULT_SYSTEM_PROMPT =
-  'You are a friendly, concise assistant in a chat app. Answer in the language the user writes in. ' +
-  'Use Markdown sparingly. If you do not know something, say so instead of guessing.';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -45,20 +47,7 @@ function switchableText(fallback: string) {
 const SUMMARY_MAX_TOKENS_DEFAULT = 400;
 
 export const variables = z.object({
-  /** Key of the endpoint; unset for local servers (Ollama, vLLM, LM Studio), which need none. */
-  OPENAI_API_KEY: text(),
-  /** Any OpenAI-compatible API; unset = OpenAI. */
-  OPENAI_BASE_URL: optionalUrl(['http:', 'https:'], 'http://localhost:11434/v1'),
-  /** Default gpt-4o-mini: cheap and fast enough for chat. */
-  LLM_MODEL: textOr('gpt-4o-mini'),
-  LLM_TEMPERATURE: decimal(0, 2, 0.7),
-  /** Time budget of one answer, retries included (25 s): the user hears back within it. */
-  LLM_TIMEOUT_MS: integer(1000, 600_000, 25_000, ' of milliseconds'),
-  /** Retries of timeouts, 429 and 5xx within the time budget (2). */
-  LLM_MAX_RETRIES: integer(0, 10, 2),
-  /** Cap of an answer's length in tokens; 0 (default) leaves it to the endpoint. */
-  LLM_MAX_OUTPUT_TOKENS: integer(0, 200_000, 0, ' of tokens (0 = the endpoint decides)'),
-  SYSTEM_PROMPT: textOr(DEFAULT_SYSTEM_PROMPT),
+  ...modelVariables,
   /**
    * Where memory lives: redis, sqlite (one file, one machine) or memory (this process only).
    * Unset: redis when a Redis is configured, else sqlite, so memory survives a restart with no
@@ -220,16 +209,8 @@ const redisInput = (e: Pick<Variables, (typeof REDIS_VARIABLES)[number]>) => ({
 });
 
 const rules = [
-  rule(['OPENAI_API_KEY', 'OPENAI_BASE_URL'], (e) =>
-    e.OPENAI_API_KEY || e.OPENAI_BASE_URL
-      ? []
-      : [
-          'no language model is configured. Either set OPENAI_API_KEY to an OpenAI API key ' +
-            '(https://platform.openai.com/api-keys), or set OPENAI_BASE_URL to a local ' +
-            'OpenAI-compatible server, e.g. Ollama: OPENAI_BASE_URL=http://localhost:11434/v1 ' +
-            'and LLM_MODEL=llama3.2',
-        ],
-  ),
+  rule(['OPENAI_API_KEY', 'OPENAI_BASE_URL'], endpointProblems),
+  rule(['LLM_MODEL', 'LLM_MODELS'], modelListProblems),
   rule(REDIS_VARIABLES, (e) => parseRedisTarget(redisInput(e)).problems),
   rule(['MEMORY_STORE', ...REDIS_VARIABLES], (e) =>
     e.MEMORY_STORE === 'redis' && !parseRedisTarget(redisInput(e)).target
@@ -255,16 +236,7 @@ function toConfig(e: Variables) {
   const telegram = e.TELEGRAM_BOT_TOKEN;
   const redisTarget = parseRedisTarget(redisInput(e)).target;
   return {
-    openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },
-    llm: {
-      model: e.LLM_MODEL,
-      temperature: e.LLM_TEMPERATURE,
-      timeoutMs: e.LLM_TIMEOUT_MS,
-      maxRetries: e.LLM_MAX_RETRIES,
-      /** 0 = the endpoint's own default. */
-      maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
-    },
-    systemPrompt: e.SYSTEM_PROMPT,
+    ...modelConfig(e),
     redis: {
       /** Standalone (REDIS_URL), Sentinel or Cluster; unset: the embedded store. */
       target: redisTarget,
