@@ -1,12 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../core/conversation.js';
-import {
-  AttachmentRejectedError,
-  InputRejectedError,
-  RateLimitedError,
-  SessionBusyError,
-} from '../../core/errors.js';
-import type { Reply, ReplyOptions, SessionRef, Turn } from '../../core/types.js';
+import type { ReplyOptions, SessionRef, Turn } from '../../core/types.js';
 import { isAllowed, type AccessLists, type Place } from './access.js';
 import { Admission } from './admission.js';
 import { quoteTranscript } from './attachment-texts.js';
@@ -26,8 +20,9 @@ import {
 import { NoticeGate, type NoticeKind } from './notice-gate.js';
 import { deliverAnswer, type ReplySurface } from './reply-surface.js';
 import { EditThrottle } from './streamed-answer.js';
+import { noticeKindOf, withNotes } from './turn-notices.js';
 import { DEFAULT_LOCALE, type Locale } from './i18n/locales.js';
-import { errorText, sayText, translator, type Translator } from './i18n/translate.js';
+import { errorText, translator, type Translator } from './i18n/translate.js';
 
 /** A message the platform's mapping recognised as a turn for the bot. */
 export interface TurnRequest {
@@ -275,26 +270,4 @@ export class TurnPipeline {
   private allowed(place: Place): boolean {
     return !this.options.access || isAllowed(this.options.access, place);
   }
-}
-
-/** Refusals a person can trigger again and again: bounded to one notice per window. */
-function noticeKindOf(error: unknown): NoticeKind | undefined {
-  if (error instanceof SessionBusyError) return 'busy';
-  if (error instanceof RateLimitedError) return 'rate';
-  if (error instanceof InputRejectedError || error instanceof AttachmentRejectedError) {
-    return 'input';
-  }
-  return undefined;
-}
-
-/**
- * The reply with the core's notices in the person's language, then the pipeline's notes (files
- * left out). A reply without notice keys keeps its notice as written.
- */
-function withNotes(reply: Reply, notes: readonly string[], locale: Locale): Reply {
-  const own = reply.noticeTexts
-    ? reply.noticeTexts.map((text) => sayText(locale, text))
-    : [reply.notice];
-  const notice = [...own, ...notes].filter(Boolean).join(' ');
-  return notice === (reply.notice ?? '') ? reply : { ...reply, notice: notice || undefined };
 }
