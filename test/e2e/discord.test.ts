@@ -158,7 +158,7 @@ describe('Discord end to end', () => {
         .registeredCommands()
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['forget', 'memory', 'remember']);
+    ).toEqual(['forget', 'memory', 'model', 'persona', 'remember', 'usage']);
     await say(alice, `${at()} I like oolong`, general.id);
     await say(alice, 'I like espresso');
 

@@ -76,6 +76,9 @@ describe('Telegram end to end', () => {
       'memory',
       'remember',
       'forget',
+      'persona',
+      'model',
+      'usage',
     ]);
     const first = await say(ann, privateChat(ann), 'My name is Ann.');
     expect(first.replies).toHaveLength(1);

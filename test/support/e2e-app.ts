@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../doubles/fake-openai-server.js';
 import { silentLogger, tokens } from './core.js';
@@ -13,8 +13,15 @@ export interface E2EApp {
   readonly redis: Redis;
   /** The model endpoint and this test's Redis namespace, to spread into the app's environment. */
   baseEnv(apiKey: string): Record<string, string>;
-  /** Builds the app as `npm start` does (createApp) from an environment, and starts it. */
-  start(env: Record<string, string>, logger?: Logger): Promise<App>;
+  /**
+   * Builds the app as `npm start` does (createApp) from an environment, and starts it; `options`
+   * may give it a clock (the usage day).
+   */
+  start(
+    env: Record<string, string>,
+    logger?: Logger,
+    options?: Pick<AppOptions, 'now'>,
+  ): Promise<App>;
   /** Stops the app of the current test, if any. */
   stop(graceMs: number): Promise<void>;
   readonly app: App | undefined;
@@ -63,8 +70,8 @@ export function useE2EApp(name: string): E2EApp {
       REDIS_URL: testRedisUrl(),
       REDIS_KEY_PREFIX: prefix,
     }),
-    async start(env, logger = silentLogger) {
-      app = createApp(parseConfig(env), logger, { tokens });
+    async start(env, logger = silentLogger, options = {}) {
+      app = createApp(parseConfig(env), logger, { tokens, ...options });
       await app.start();
       return app;
     },

@@ -2,6 +2,7 @@ import {
   ApplicationIntegrationType,
   InteractionContextType,
   Locale as DiscordLocale,
+  PermissionFlagsBits,
   SlashCommandBuilder,
   Routes,
   type APIApplication,
@@ -56,7 +57,10 @@ export function commandTexts(forced?: Locale) {
 
 /**
  * The slash commands, built with discord.js builders; usable in guilds and in DMs with the bot.
- * `forced`: `BOT_LANGUAGE`, the one language of every text.
+ * `/persona` changes a channel's persona, so in servers Discord shows it by default only to
+ * members with Manage Server (`default_member_permissions`; a server can grant it to others in
+ * its integration settings, and the bot checks the permission itself all the same); Discord
+ * applies no member permissions in DMs. `forced`: `BOT_LANGUAGE`, the one language of every text.
  */
 export function discordCommands(
   forced?: Locale,
@@ -109,6 +113,47 @@ export function discordCommands(
       .setContexts(contexts)
       .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
       .toJSON(),
+    new SlashCommandBuilder()
+      .setName('persona')
+      .setDescription(text('discord.persona'))
+      .setDescriptionLocalizations(localizations('discord.persona'))
+      .addStringOption((option) =>
+        option
+          .setName('text')
+          .setDescription(text('discord.persona.text'))
+          .setDescriptionLocalizations(localizations('discord.persona.text')),
+      )
+      .addBooleanOption((option) =>
+        option
+          .setName('reset')
+          .setDescription(text('discord.persona.reset'))
+          .setDescriptionLocalizations(localizations('discord.persona.reset')),
+      )
+      .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+      .setContexts(contexts)
+      .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+      .toJSON(),
+    new SlashCommandBuilder()
+      .setName('model')
+      .setDescription(text('discord.model'))
+      .setDescriptionLocalizations(localizations('discord.model'))
+      .addStringOption((option) =>
+        option
+          .setName('name')
+          .setDescription(text('discord.model.name'))
+          .setDescriptionLocalizations(localizations('discord.model.name'))
+          .setMaxLength(100),
+      )
+      .setContexts(contexts)
+      .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+      .toJSON(),
+    new SlashCommandBuilder()
+      .setName('usage')
+      .setDescription(text('discord.usage'))
+      .setDescriptionLocalizations(localizations('discord.usage'))
+      .setContexts(contexts)
+      .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+      .toJSON(),
   ];
 }
 
@@ -141,6 +186,7 @@ function shape(
     descriptions: sorted(command.description_localizations),
     options,
     contexts: [...(command.contexts ?? [])].sort(),
+    permissions: command.default_member_permissions ?? null,
   });
 }
 

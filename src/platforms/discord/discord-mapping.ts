@@ -1,4 +1,10 @@
-import { ChannelType, MessageType, cleanContent, type Message } from 'discord.js';
+import {
+  ChannelType,
+  MessageType,
+  PermissionFlagsBits,
+  cleanContent,
+  type Message,
+} from 'discord.js';
 import { InvalidSessionIdError, discordSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
@@ -109,26 +115,28 @@ export interface SlashCommand {
   readonly guildId: string | null;
   readonly channelId: string | null;
   readonly user: { readonly id: string };
-  readonly options: { getString(name: string): string | null };
+  readonly options: {
+    getString(name: string): string | null;
+    getBoolean?(name: string): boolean | null;
+  };
   /** The person's client language, and the server's preferred one. */
   readonly locale?: string;
   readonly guildLocale?: string | null;
+  /** The member's permissions in the channel (with Administrator implying all); null in DMs. */
+  readonly memberPermissions?: { has(permission: bigint): boolean } | null;
 }
 
 /**
  * A slash command as a command request; undefined when its IDs are not valid snowflakes. Its
  * answer is ephemeral (only the person sees it), so it counts as private, and a refusal is always
- * said: the person is waiting for an answer.
+ * said: the person is waiting for an answer. A chat's settings may be changed in a DM, and in a
+ * server by members with Manage Server (Administrator includes it; so does being its owner).
  */
 export function commandOf(interaction: SlashCommand): CommandRequest | undefined {
-  const { commandName, options } = interaction;
-  // /forget scope; /remember fact, or learning on|off (which wins when both are given).
-  const args =
-    commandName === 'forget'
-      ? options.getString('scope')
-      : commandName === 'remember'
-        ? (options.getString('learning') ?? options.getString('fact'))
-        : null;
+  const { commandName } = interaction;
+  const args = argsOf(interaction);
+  const inGuild = interaction.guildId !== null;
+  const manager = Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild));
   let session: SessionRef;
   try {
     session = interactionSession(interaction);
@@ -145,7 +153,26 @@ export function commandOf(interaction: SlashCommand): CommandRequest | undefined
     addressed: true,
     ephemeral: true,
     locale: localeOf(interaction.locale) ?? localeOf(interaction.guildLocale),
+    canManageChat: () => !inGuild || manager,
   };
+}
+
+/** A command's options as the text after a typed command (`/forget everywhere`). */
+function argsOf({ commandName, options }: SlashCommand): string | null {
+  switch (commandName) {
+    case 'forget':
+      return options.getString('scope');
+    case 'remember':
+      // learning on|off wins over a fact when both are given.
+      return options.getString('learning') ?? options.getString('fact');
+    case 'persona':
+      // reset wins over a text.
+      return options.getBoolean?.('reset') ? 'reset' : options.getString('text');
+    case 'model':
+      return options.getString('name');
+    default:
+      return null;
+  }
 }
 
 /** The fields of a button press the bot reads; discord.js's `ButtonInteraction` has them all. */

@@ -1,3 +1,4 @@
+import { BudgetExceededError } from '../../core/budget-error.js';
 import {
   AttachmentRejectedError,
   InputRejectedError,
@@ -13,10 +14,19 @@ import type { NoticeKind } from './notice-gate.js';
 export function noticeKindOf(error: unknown): NoticeKind | undefined {
   if (error instanceof SessionBusyError) return 'busy';
   if (error instanceof RateLimitedError) return 'rate';
+  if (error instanceof BudgetExceededError) return 'budget';
   if (error instanceof InputRejectedError || error instanceof AttachmentRejectedError) {
     return 'input';
   }
   return undefined;
+}
+
+/**
+ * How long a notice of this failure is not said again, when not the gate's window: a spent
+ * daily budget's is said once, until the budget starts again at midnight UTC.
+ */
+export function noticeWindowOf(error: unknown): number | undefined {
+  return error instanceof BudgetExceededError ? error.retryAfterMs : undefined;
 }
 
 /**

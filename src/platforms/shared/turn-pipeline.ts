@@ -20,7 +20,8 @@ import {
 import { NoticeGate, type NoticeKind } from './notice-gate.js';
 import { deliverAnswer, type ReplySurface } from './reply-surface.js';
 import { EditThrottle } from './streamed-answer.js';
-import { noticeKindOf, withNotes } from './turn-notices.js';
+import { SettingsCommands } from './settings-commands.js';
+import { noticeKindOf, noticeWindowOf, withNotes } from './turn-notices.js';
 import { DEFAULT_LOCALE, type Locale } from './i18n/locales.js';
 import { errorText, translator, type Translator } from './i18n/translate.js';
 
@@ -53,6 +54,12 @@ export interface CommandRequest {
   readonly displayName?: string;
   /** Written to this bot by name (`/cmd@bot`): in a group, an unknown one is answered only then. */
   readonly addressed?: boolean;
+  /**
+   * Whether the person may change this chat's settings (`/persona`): true in a private chat or
+   * DM; in a group or server the platform asks (Telegram `getChatMember`: creator or
+   * administrator; Discord: Manage Server). Called only when needed. Absent: they may not.
+   */
+  readonly canManageChat?: () => boolean | Promise<boolean>;
   /**
    * The person's language as the platform tells it; `BOT_LANGUAGE` wins. Default English. The
    * pipeline hands commands the language it settled on, here and as their translator.
@@ -104,10 +111,12 @@ export class TurnPipeline {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly log: Logger;
   private readonly memoryCommands: MemoryCommands;
+  private readonly settingsCommands: SettingsCommands;
   private stopped = false;
 
   constructor(private readonly options: TurnPipelineOptions) {
     this.memoryCommands = new MemoryCommands(options.service, options.commandTextLimit ?? 4096);
+    this.settingsCommands = new SettingsCommands(options.service);
     this.admission = new Admission(options.maxWaitingPerPerson ?? 5);
     this.notices = new NoticeGate(options.noticeWindowMs);
     this.throttle = new EditThrottle(options.editIntervalMs);
@@ -165,7 +174,7 @@ export class TurnPipeline {
       this.log.warn({ err: error, session: request.turn.session.id }, 'turn failed');
       const kind = noticeKindOf(error);
       const text = errorText(t.locale, error);
-      if (kind) await this.notice(request.place, kind, text, surface);
+      if (kind) await this.notice(request.place, kind, text, surface, noticeWindowOf(error));
       else await surface.post(text);
     }
   }
@@ -200,8 +209,10 @@ export class TurnPipeline {
     kind: NoticeKind,
     text: string,
     surface: Pick<ReplySurface, 'post'>,
+    windowMs?: number,
   ): Promise<void> {
-    if (this.notices.allow(`${place.platform}:${place.userId}`, kind)) await surface.post(text);
+    const person = `${place.platform}:${place.userId}`;
+    if (this.notices.allow(person, kind, Date.now(), windowMs)) await surface.post(text);
   }
 
   /**
@@ -260,6 +271,7 @@ export class TurnPipeline {
     if (MemoryCommands.names.has(name)) {
       return () => this.memoryCommands.run(name, args, session, place, t);
     }
+    if (SettingsCommands.names.has(name)) return () => this.settingsCommands.run(request, t);
     const commands = this.options.commands ?? {};
     // Own properties only: `/constructor` must not reach Object.prototype.
     if (!Object.hasOwn(commands, name)) return undefined;

@@ -206,7 +206,8 @@ export class TelegramPlatform {
     const me = this.bot.botInfo;
     const command = commandOf(message, me);
     if (command) {
-      const answer = await this.pipeline.command(command);
+      const canManageChat = () => this.canManageChat(message);
+      const answer = await this.pipeline.command({ ...command, canManageChat });
       if (answer !== undefined) await this.replier.postAnswer(targetOf(message), answer);
       return;
     }
@@ -230,6 +231,24 @@ export class TelegramPlatform {
       },
       surface,
     );
+  }
+
+  /**
+   * Whether the author may change this chat's settings (`/persona`): always in a private chat;
+   * in a group, its creator and administrators (`getChatMember`), and an anonymous
+   * administrator, whose message comes from the group itself. A failed lookup says no.
+   */
+  private async canManageChat(message: Message): Promise<boolean> {
+    if (message.chat.type === 'private') return true;
+    if (message.sender_chat?.id === message.chat.id) return true;
+    if (!message.from) return false;
+    try {
+      const member = await this.bot.api.getChatMember(message.chat.id, message.from.id);
+      return member.status === 'creator' || member.status === 'administrator';
+    } catch (error) {
+      this.log.warn({ err: error }, 'getChatMember failed; not treated as an administrator');
+      return false;
+    }
   }
 
   /**

@@ -36,6 +36,9 @@ export function help(t: Translator, username: string): string {
     t('help.forgetAll'),
     t('help.remember'),
     t('help.rememberSwitch'),
+    t('help.persona'),
+    t('help.model'),
+    t('help.usage'),
   ].join('\n');
 }
 
@@ -47,6 +50,9 @@ export function telegramCommands(t: Translator): BotCommand[] {
     { command: 'memory', description: t('command.memory') },
     { command: 'remember', description: t('command.remember') },
     { command: 'forget', description: t('command.forget') },
+    { command: 'persona', description: t('command.persona') },
+    { command: 'model', description: t('command.model') },
+    { command: 'usage', description: t('command.usage') },
   ];
 }
 

@@ -9,7 +9,7 @@ import { createMessage, deleteMessage, updateMessage } from './simulated-users.j
 import { serveDiscord } from './transport.js';
 import type { FakeDiscordServer, FakeDiscordServerOptions } from './types.js';
 import { DiscordWorld } from './world.js';
-import { addChannel, addGuild, addThread, addUser } from './world-builders.js';
+import { addChannel, addGuild, addThread, addUser, grantRole } from './world-builders.js';
 
 /**
  * Starts the fake on 127.0.0.1 (loopback only: no firewall prompt, no IPv6 surprises) and an
@@ -47,6 +47,7 @@ export async function startFakeDiscordServer(
 
     addUser: (input = {}) => addUser(world, input),
     addGuild: (input = {}) => addGuild(discord, input),
+    grantRole: (guildId, user, roleId) => grantRole(world, guildId, user, roleId),
     addChannel: (guildId, input = {}) => addChannel(discord, guildId, input),
     addThread: (parentChannelId, input = {}) => addThread(discord, parentChannelId, input),
     dmChannelFor: (user) => world.dmChannelFor(user),

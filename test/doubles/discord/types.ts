@@ -151,6 +151,12 @@ export interface FakeDiscordServer {
     /** The server's language (`preferred_locale`, `guild_locale`). Default `en-US`. */
     preferredLocale?: string;
   }): FakeGuild;
+  /**
+   * Gives a user one of a guild's roles (from `addGuild`'s `roles`), making them a member: their
+   * permissions in interactions (`member.permissions`) then include the role's. The guild's
+   * owner (`FakeGuild.ownerId`) has every permission anyway.
+   */
+  grantRole(guildId: string, user: FakeUser, roleId: string): void;
   /** A guild channel, emitted as CHANNEL_CREATE. */
   addChannel(
     guildId: string,

@@ -107,6 +107,22 @@ export function addGuild(
   };
 }
 
+/**
+ * Gives a member of a guild (made a member if needed) one of its roles; their permissions in
+ * interactions then include the role's. Roles are not dispatched (GUILD_MEMBER_UPDATE needs the
+ * privileged GuildMembers intent, which the bot does not ask for).
+ */
+export function grantRole(world: DiscordWorld, guildId: string, user: FakeUser, roleId: string) {
+  const guild = world.guilds.get(guildId);
+  if (!guild) throw new Error(`fake Discord: unknown guild ${guildId}`);
+  if (!guild.roles.some((role) => role.id === roleId)) {
+    throw new Error(`fake Discord: guild ${guildId} has no role ${roleId}`);
+  }
+  world.registerUser(user);
+  const member = world.ensureMember(guild, user);
+  if (!member.roles.includes(roleId)) member.roles.push(roleId);
+}
+
 /** A guild channel, dispatched as CHANNEL_CREATE. */
 export function addChannel(
   { world, gateway }: FakeDiscord,

@@ -20,7 +20,7 @@ const DEFAULT_WAIT_MS = 5_000;
  * Routes: `POST`/`GET /bot<token>/<method>` (method names case-insensitive, as in Telegram).
  * Implemented: getMe, getFile, getUpdates (real long polling), sendMessage, editMessageText,
  * deleteMessage, sendChatAction, setMyCommands, getMyCommands, deleteMyCommands, setWebhook,
- * deleteWebhook, getWebhookInfo, answerCallbackQuery. Any other method is 404 "Not Found" (the
+ * deleteWebhook, getWebhookInfo, answerCallbackQuery, getChatMember. Any other method is 404 "Not Found" (the
  * self-hosted Bot API says "Not Found: method not found"); a path without `/bot` is 404 too.
  *
  * Known simplifications: no anti-flood rules (the Bot API stretches a repeated short poll to 3 s
@@ -86,6 +86,8 @@ export async function startFakeTelegramServer(
     createForumTopic: (from, chat, name) => userCreatesTopic(state, from, chat, name),
     pushUpdate: (update) => state.enqueue(update),
     addFile: (bytes, name) => state.files.add(bytes, name),
+    setMemberStatus: (chatId, userId, status) =>
+      state.memberStatuses.set(`${chatId}:${userId}`, status),
     downloads: () => [...state.files.downloads],
     pendingUpdates() {
       return [...state.queue];

@@ -6,6 +6,7 @@
 import type { BotCommand, Chat, Message, Update, User, UserFromGetMe } from 'grammy/types';
 import type { UserLookup } from './entities/draft.js';
 import { FileStore } from './files.js';
+import type { MemberStatus } from './methods/members.js';
 import type { InjectedFailure, RecordedCall, SentMessage, WebhookState } from './types.js';
 
 export interface StoredMessage {
@@ -62,6 +63,8 @@ export class TelegramState {
   readonly callbackQueries = new Set<string>();
   /** Files users uploaded, served by `getFile` and `/file/bot<token>/<path>`. */
   readonly files = new FileStore();
+  /** Statuses set with `setMemberStatus`, by `<chat id>:<user id>` (getChatMember). */
+  readonly memberStatuses = new Map<string, MemberStatus>();
   /** Updates not yet confirmed by a `getUpdates` offset, oldest first. */
   queue: Update[] = [];
   nextUpdateId: number;

@@ -14,6 +14,7 @@ import type {
   UserFromGetMe,
 } from 'grammy/types';
 import type { UploadedFile } from './files.js';
+import type { MemberStatus } from './methods/members.js';
 
 /** A chat a user can write in: private chats, groups and supergroups (channels have no `from`). */
 export type NonChannelChat = Exclude<Chat, Chat.ChannelChat>;
@@ -172,6 +173,11 @@ export interface FakeTelegramServer {
   addFile(bytes: Uint8Array, name?: string): UploadedFile;
   /** `file_path`s the bot downloaded, in order. */
   downloads(): string[];
+  /**
+   * Gives a user a status in a chat for `getChatMember` (`creator` and `administrator` are the
+   * chat's admins). Unset: `member` once they wrote in the chat, else `left`.
+   */
+  setMemberStatus(chatId: number, userId: number, status: MemberStatus): void;
 
   /** Messages the bot sent (deleted ones included, flagged), in send order; optionally one chat's. */
   sentMessages(chatId?: number): SentMessage[];

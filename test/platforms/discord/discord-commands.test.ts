@@ -46,7 +46,7 @@ describe('Discord slash commands', () => {
         .registeredCommands()
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['forget', 'memory', 'remember']);
+    ).toEqual(['forget', 'memory', 'model', 'persona', 'remember', 'usage']);
     expect(await syncCommands(rest)).toBe(false);
     expect(puts()).toBe(1);
 
@@ -58,5 +58,19 @@ describe('Discord slash commands', () => {
     expect(discord.registeredCommands().find((c) => c.name === 'forget')!.description).toBe(
       'Make the bot forget what it remembers of you',
     );
+
+    // /persona is shown by default only to members with Manage Server; a change is put back.
+    const permissions = () =>
+      Object.fromEntries(
+        discord.registeredCommands().map((c) => [c.name, c.default_member_permissions]),
+      );
+    expect(permissions()).toMatchObject({ persona: '32', model: null, usage: null, memory: null });
+    await rest.put(`/applications/${discord.applicationId}/commands`, {
+      body: discordCommands().map((c) =>
+        c.name === 'persona' ? { ...c, default_member_permissions: null } : c,
+      ),
+    });
+    expect(await syncCommands(rest)).toBe(true);
+    expect(permissions().persona).toBe('32');
   });
 });

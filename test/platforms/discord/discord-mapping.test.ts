@@ -220,6 +220,7 @@ describe('commandOf and interactionSession (raw INTERACTION_CREATE through disco
       addressed: true,
       ephemeral: true,
       locale: 'en',
+      canManageChat: expect.any(Function),
     });
   });
 
@@ -246,6 +247,7 @@ describe('commandOf and interactionSession (raw INTERACTION_CREATE through disco
       addressed: true,
       ephemeral: true,
       locale: 'en',
+      canManageChat: expect.any(Function),
     });
     expect(request?.place.guildId).toBeUndefined();
     expect(interactionSession(interaction)).toEqual(request?.session);

@@ -15,8 +15,16 @@ describe('NoticeGate', () => {
   it('stays bounded under notices for many distinct people', () => {
     const gate = new NoticeGate(60_000);
     for (let i = 0; i < 50_000; i++) gate.allow(`discord:${i}`, 'access', i);
-    const size = (gate as unknown as { lastSaid: Map<string, number> }).lastSaid.size;
+    const size = (gate as unknown as { until: Map<string, number> }).until.size;
     expect(size).toBeLessThanOrEqual(10_000);
+  });
+
+  it('keeps a notice given its own window (a spent budget’s, until midnight) for that long', () => {
+    const gate = new NoticeGate(1000);
+    expect(gate.allow('telegram:1', 'budget', 0, 5000)).toBe(true);
+    expect(gate.allow('telegram:1', 'budget', 4999)).toBe(false);
+    expect(gate.allow('telegram:1', 'rate', 4999)).toBe(true);
+    expect(gate.allow('telegram:1', 'budget', 5000)).toBe(true);
   });
 });
 

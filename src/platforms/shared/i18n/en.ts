@@ -99,6 +99,26 @@ export const en = {
   'remember.known': 'I already knew that.',
   'remember.tooLong': 'That is too long to keep as a fact: at most {limit} characters.',
 
+  // /persona, /model, /usage and the daily budget ({persona}, {model} and {models} are escaped).
+  'persona.none':
+    'This chat has no persona. Give it one with /persona and its text, e.g. "/persona You are a cheerful pirate who loves puns."',
+  'persona.current': 'The persona of this chat:\n\n{persona}\n\n/persona reset removes it.',
+  'persona.set':
+    'Done: this is the persona of this chat now. /persona shows it, /persona reset removes it.',
+  'persona.reset': 'Done: this chat has no persona any more.',
+  'persona.tooLong':
+    'That persona is {length} characters long, and a persona can have at most {limit}. Please shorten it.',
+  'persona.adminsOnly': 'Sorry, only the administrators of this group can change its persona.',
+  'persona.managersOnly':
+    'Sorry, only people who can manage this server can change the persona of its channels.',
+  'model.current': 'I answer you with {model} here. You can pick {models}: /model and its name.',
+  'model.only': 'I answer you with {model}: it is the only model I offer.',
+  'model.chosen': 'Done: I will answer you with {model} in this chat.',
+  'model.unknown': 'I do not offer that model. You can pick {models}: /model and its name.',
+  'usage.tokens':
+    'Tokens you used today: {today}. This month: {month}. Answers, summaries of our conversations and the facts I learn all count.',
+  'usage.budget':
+    'Your daily allowance is {budget} tokens: {left} left today. It starts again at midnight UTC.',
   // Telegram's /start and /help ({name} is escaped; {username} is the bot's @username).
   'greeting.hello': 'Hi {name}! I am a chat bot that remembers our conversation.',
   'greeting.helloAnonymous': 'Hi there! I am a chat bot that remembers our conversation.',
@@ -118,6 +138,10 @@ export const en = {
   'help.remember':
     '/remember <text>: keep a fact about you (/memory lists them, with buttons to delete)',
   'help.rememberSwitch': '/remember off, /remember on: stop or resume learning facts about you',
+  'help.persona':
+    '/persona <text>: give this chat a persona (/persona shows it, /persona reset removes it; in groups only admins)',
+  'help.model': '/model: the models I offer; /model <name> picks yours for this chat',
+  'help.usage': '/usage: your tokens today and this month',
 
   // Telegram's command menu (setMyCommands: 1–256 characters each).
   'command.start': 'Say hello and see what I remember',
@@ -125,6 +149,9 @@ export const en = {
   'command.memory': 'What I remember of you in this chat',
   'command.remember': 'Remember a fact about you ("/remember off": stop learning)',
   'command.forget': 'Forget this chat ("/forget all": every chat)',
+  'command.persona': 'Show or set the persona of this chat (admins in groups)',
+  'command.model': 'Show or pick the model I answer you with here',
+  'command.usage': 'Your tokens today and this month',
 
   // Discord's slash commands: descriptions and choice names, 1–100 characters each.
   'discord.forget': 'Make the bot forget what it remembers of you',
@@ -137,6 +164,12 @@ export const en = {
   'discord.remember.learning': 'Learn facts about you as you talk (default: on)',
   'discord.remember.on': 'on',
   'discord.remember.off': 'off',
+  'discord.persona': 'Show, set or remove the persona of this channel',
+  'discord.persona.text': 'The persona, e.g. "You are a cheerful pirate who loves puns"',
+  'discord.persona.reset': 'Remove the persona of this channel',
+  'discord.model': 'Show or pick the model the bot answers you with in this channel',
+  'discord.model.name': 'The model to pick (/model alone lists them)',
+  'discord.usage': 'Your tokens today and this month',
 } as const;
 
 /** Every message key. */

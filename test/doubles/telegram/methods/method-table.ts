@@ -3,6 +3,7 @@ import type { LongPoll } from '../long-poll.js';
 import type { Params } from '../params.js';
 import type { TelegramState } from '../state.js';
 import { deleteMyCommands, getMyCommands, setMyCommands } from './commands.js';
+import { getChatMember } from './members.js';
 import {
   answerCallbackQuery,
   deleteMessage,
@@ -36,6 +37,7 @@ export function apiMethods(state: TelegramState, poll: LongPoll): Map<string, Ap
     ['deleteWebhook', (params) => deleteWebhook(state, params)],
     ['getWebhookInfo', () => getWebhookInfo(state)],
     ['answerCallbackQuery', (params) => answerCallbackQuery(state, params)],
+    ['getChatMember', (params) => getChatMember(state, params)],
     ['getUpdates', () => undefined],
   ];
   return new Map(table.map(([name, run]) => [name.toLowerCase(), { name, run }]));
