@@ -29,6 +29,7 @@ import {
   type ThroughputRow,
 } from './scenarios.js';
 import type { Side } from './side.js';
+import { measureSqlite } from './sqlite-scenario.js';
 
 const CONCURRENCY = [1, 50, 200] as const;
 const ROUND_TRIP_TURNS = 30;
@@ -56,7 +57,7 @@ function nameOurScripts(): void {
  * results for RESULTS.md, or undefined when `--only` ran some sections (printed raw instead).
  */
 export async function orchestrate(args: readonly string[]): Promise<Results | undefined> {
-  // `--only=1,2,cpu,3,5,6` runs some sections (for working on the bench); RESULTS.md needs all.
+  // `--only=1,2,cpu,3,5,6,sqlite` runs some sections (for working on the bench); RESULTS.md needs all.
   const only = args
     .find((a) => a.startsWith('--only='))
     ?.slice('--only='.length)
@@ -223,6 +224,12 @@ export async function orchestrate(args: readonly string[]): Promise<Results | un
       results.memoryBudgetMs = MEMORY_RUN_BUDGET_MS;
       results.memory = memory.points;
       await deleteSessionKeys(admin, memorySide, memory.sessions);
+    }
+
+    if (want('sqlite')) {
+      log('7. The SQLite store next to ours on Redis');
+      const redis = { url: env.url, prefix, ours };
+      results.sqlite = await measureSqlite(ctx, redis, (close) => closers.push(close));
     }
 
     if (only) {

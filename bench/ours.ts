@@ -41,6 +41,21 @@ export function ourRedis(url: string, autoPipelining = false): Redis {
   });
 }
 
+/** One turn of session number `session` through our service, whatever its store. */
+export async function ourTurn(
+  service: ConversationService,
+  session: number,
+  text: string,
+): Promise<TurnOutcome> {
+  try {
+    const reply = await service.reply({ session: OursSide.session(session), text });
+    return reply.remembered ? 'ok' : 'not-stored';
+  } catch (error) {
+    if (error instanceof SessionBusyError) return 'refused';
+    throw error;
+  }
+}
+
 /** `ConversationService` over `RedisMemoryStore` (ioredis), summaries on, as `src/app.ts` wires it. */
 export class OursSide implements Side {
   readonly name = 'ours';
@@ -91,14 +106,8 @@ export class OursSide implements Side {
     return telegramSession({ chatId: n, userId: n });
   }
 
-  async turn(session: number, text: string): Promise<TurnOutcome> {
-    try {
-      const reply = await this.service.reply({ session: OursSide.session(session), text });
-      return reply.remembered ? 'ok' : 'not-stored';
-    } catch (error) {
-      if (error instanceof SessionBusyError) return 'refused';
-      throw error;
-    }
+  turn(session: number, text: string): Promise<TurnOutcome> {
+    return ourTurn(this.service, session, text);
   }
 
   idle(): Promise<void> {

@@ -19,6 +19,8 @@ import {
   type TurnTokens,
 } from './scenarios.js';
 import { TTL_SECONDS } from './side.js';
+import { renderSqlite } from './report-sqlite.js';
+import type { SqliteResults } from './sqlite-scenario.js';
 import { int, mib, ms, ratio, table } from './stats.js';
 
 export const OURS = 'ours';
@@ -51,6 +53,8 @@ export interface Results {
   readonly memory: readonly MemoryPoint[];
   /** LLM_TIMEOUT_MS of the process-memory run. */
   readonly memoryBudgetMs: number;
+  /** Section 7: the SQLite store next to ours on Redis. */
+  readonly sqlite: SqliteResults;
   /** Tokens of our system message before any summary, and of one question message. */
   readonly promptParts: {
     readonly system: number;
@@ -533,6 +537,8 @@ export function renderResults(r: Results): string {
           "later. (Earlier runs found `callModel`'s `AbortSignal.timeout` keeping each turn's " +
           'signals and listeners for the whole budget; it now clears its own timer.)',
   );
+
+  p(...renderSqlite(r.sqlite, row(r, OURS, 50), oursConv));
 
   // ---- cpu
   const cpuRows = (side: string, c: CpuProfileResult) =>

@@ -34,7 +34,7 @@ export interface BenchContext {
 
 type Question = (session: number, turn: number) => string;
 
-interface LoadResult {
+export interface LoadResult {
   readonly wallMs: number;
   /** CPU time of this process (user + system, all threads) during the run. */
   readonly cpuMs: number;
@@ -48,7 +48,7 @@ interface LoadResult {
  * time and every configuration plays the same conversations. Wall time ends when background work
  * (our summaries) is done too.
  */
-async function load(
+export async function load(
   side: Side,
   sessions: readonly number[],
   turnsEach: number,
@@ -83,7 +83,7 @@ async function load(
   };
 }
 
-function freshSessions(ctx: BenchContext, count: number): number[] {
+export function freshSessions(ctx: BenchContext, count: number): number[] {
   return Array.from({ length: count }, () => ctx.nextSession());
 }
 
