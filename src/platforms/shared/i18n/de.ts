@@ -96,6 +96,28 @@ export const de: Catalog = {
   'remember.added': 'Notiert: „{fact}“. /memory zeigt, was ich über dich weiß.',
   'remember.known': 'Das wusste ich schon.',
   'remember.tooLong': 'Das ist zu lang, um es als Fakt zu speichern: höchstens {limit} Zeichen.',
+  'persona.none':
+    'In diesem Chat habe ich keine Rolle. Leg eine mit /persona und ihrem Text fest, z. B. „/persona Du bist ein fröhlicher Pirat, der Wortspiele liebt.“',
+  'persona.current': 'Meine Rolle in diesem Chat:\n\n{persona}\n\n/persona reset entfernt sie.',
+  'persona.set':
+    'Erledigt: Das ist jetzt meine Rolle in diesem Chat. /persona zeigt sie, /persona reset entfernt sie.',
+  'persona.reset': 'Erledigt: In diesem Chat habe ich keine Rolle mehr.',
+  'persona.tooLong':
+    'Diese Rolle ist {length} Zeichen lang, erlaubt sind höchstens {limit}. Bitte kürze sie.',
+  'persona.adminsOnly':
+    'Entschuldige, nur die Administratoren dieser Gruppe können meine Rolle ändern.',
+  'persona.managersOnly':
+    'Entschuldige, nur wer diesen Server verwalten darf, kann meine Rolle in seinen Kanälen ändern.',
+  'model.current':
+    'Hier antworte ich dir mit {model}. Zur Wahl stehen {models}: /model und der Name.',
+  'model.only': 'Ich antworte dir mit {model}: Es ist das einzige Modell, das ich anbiete.',
+  'model.chosen': 'Erledigt: In diesem Chat antworte ich dir mit {model}.',
+  'model.unknown':
+    'Dieses Modell biete ich nicht an. Zur Wahl stehen {models}: /model und der Name.',
+  'usage.tokens':
+    'Deine Tokens heute: {today}. Diesen Monat: {month}. Antworten, Zusammenfassungen unserer Gespräche und die Fakten, die ich lerne, zählen alle mit.',
+  'usage.budget':
+    'Dein Tageskontingent sind {budget} Tokens: Heute bleiben noch {left}. Es beginnt um Mitternacht (UTC) neu.',
 
   'greeting.hello': 'Hallo {name}! Ich bin ein Chatbot, der sich an unser Gespräch erinnert.',
   'greeting.helloAnonymous': 'Hallo! Ich bin ein Chatbot, der sich an unser Gespräch erinnert.',
@@ -116,12 +138,19 @@ export const de: Catalog = {
     '/remember <Text>: einen Fakt über dich speichern (/memory listet sie mit Schaltflächen zum Löschen)',
   'help.rememberSwitch':
     '/remember off, /remember on: das Lernen von Fakten über dich stoppen oder fortsetzen',
+  'help.persona':
+    '/persona <Text>: mir in diesem Chat eine Rolle geben (/persona zeigt sie, /persona reset entfernt sie; in Gruppen nur Admins)',
+  'help.model': '/model: die Modelle, die ich anbiete; /model <Name> wählt deins für diesen Chat',
+  'help.usage': '/usage: deine Tokens heute und in diesem Monat',
 
   'command.start': 'Hallo sagen und sehen, woran ich mich erinnere',
   'command.help': 'Wie du mit mir sprichst',
   'command.memory': 'Woran ich mich in diesem Chat über dich erinnere',
   'command.remember': 'Einen Fakt über dich merken („/remember off“: nicht mehr lernen)',
   'command.forget': 'Diesen Chat vergessen („/forget all“: alle Chats)',
+  'command.persona': 'Meine Rolle in diesem Chat zeigen oder festlegen (in Gruppen: Admins)',
+  'command.model': 'Das Modell zeigen oder wählen, mit dem ich dir hier antworte',
+  'command.usage': 'Deine Tokens heute und in diesem Monat',
 
   'discord.forget': 'Lass den Bot vergessen, woran er sich über dich erinnert',
   'discord.forget.scope': 'Wo vergessen (Standard: dieser Kanal)',
@@ -134,4 +163,10 @@ export const de: Catalog = {
   'discord.remember.learning': 'Beim Schreiben Fakten über dich lernen (Standard: an)',
   'discord.remember.on': 'an',
   'discord.remember.off': 'aus',
+  'discord.persona': 'Die Rolle des Bots in diesem Kanal zeigen, festlegen oder entfernen',
+  'discord.persona.text': 'Die Rolle, z. B. „Du bist ein fröhlicher Pirat, der Wortspiele liebt“',
+  'discord.persona.reset': 'Die Rolle des Bots in diesem Kanal entfernen',
+  'discord.model': 'Das Modell zeigen oder wählen, mit dem dir der Bot in diesem Kanal antwortet',
+  'discord.model.name': 'Das Modell (/model allein listet sie auf)',
+  'discord.usage': 'Deine Tokens heute und in diesem Monat',
 };

@@ -92,6 +92,26 @@ export const es: Catalog = {
   'remember.known': 'Eso ya lo sabía.',
   'remember.tooLong':
     'Es demasiado largo para guardarlo como dato: {limit|one:# carácter|other:# caracteres} como máximo.',
+  'persona.none':
+    'Este chat no tiene personaje. Dale uno con /persona y su texto, p. ej. "/persona Eres un pirata alegre al que le encantan los juegos de palabras."',
+  'persona.current': 'El personaje de este chat:\n\n{persona}\n\n/persona reset lo quita.',
+  'persona.set':
+    'Hecho: este es ahora el personaje de este chat. /persona lo muestra, /persona reset lo quita.',
+  'persona.reset': 'Hecho: este chat ya no tiene personaje.',
+  'persona.tooLong':
+    'Ese personaje tiene {length|one:# carácter|other:# caracteres}, y puede tener como máximo {limit}. Acórtalo, por favor.',
+  'persona.adminsOnly':
+    'Lo siento, solo los administradores de este grupo pueden cambiar su personaje.',
+  'persona.managersOnly':
+    'Lo siento, solo quienes pueden gestionar este servidor pueden cambiar el personaje de sus canales.',
+  'model.current': 'Aquí te respondo con {model}. Puedes elegir {models}: /model y su nombre.',
+  'model.only': 'Te respondo con {model}: es el único modelo que ofrezco.',
+  'model.chosen': 'Hecho: te responderé con {model} en este chat.',
+  'model.unknown': 'No ofrezco ese modelo. Puedes elegir {models}: /model y su nombre.',
+  'usage.tokens':
+    'Tokens que has usado hoy: {today}. Este mes: {month}. Cuentan las respuestas, los resúmenes de nuestras conversaciones y los datos que aprendo.',
+  'usage.budget':
+    'Tu límite diario es de {budget} tokens: te quedan {left} hoy. Se renueva a medianoche UTC.',
 
   'greeting.hello': '¡Hola, {name}! Soy un bot de chat que recuerda nuestra conversación.',
   'greeting.helloAnonymous': '¡Hola! Soy un bot de chat que recuerda nuestra conversación.',
@@ -112,12 +132,19 @@ export const es: Catalog = {
     '/remember <texto>: guardar un dato sobre ti (/memory los muestra, con botones para borrarlos)',
   'help.rememberSwitch':
     '/remember off, /remember on: dejar de aprender o volver a aprender datos sobre ti',
+  'help.persona':
+    '/persona <texto>: darle un personaje a este chat (/persona lo muestra, /persona reset lo quita; en grupos, solo administradores)',
+  'help.model': '/model: los modelos que ofrezco; /model <nombre> elige el tuyo para este chat',
+  'help.usage': '/usage: tus tokens de hoy y de este mes',
 
   'command.start': 'Saludar y ver lo que recuerdo',
   'command.help': 'Cómo hablar conmigo',
   'command.memory': 'Lo que recuerdo de ti en este chat',
   'command.remember': 'Recordar un dato sobre ti ("/remember off": dejar de aprender)',
   'command.forget': 'Olvidar este chat ("/forget all": todos los chats)',
+  'command.persona': 'Ver o definir el personaje de este chat (en grupos, administradores)',
+  'command.model': 'Ver o elegir el modelo con el que te respondo aquí',
+  'command.usage': 'Tus tokens de hoy y de este mes',
 
   'discord.forget': 'Hacer que el bot olvide lo que recuerda de ti',
   'discord.forget.scope': 'Dónde olvidar (por defecto: este canal)',
@@ -130,4 +157,11 @@ export const es: Catalog = {
   'discord.remember.learning': 'Aprender datos sobre ti mientras hablas (por defecto: activado)',
   'discord.remember.on': 'activado',
   'discord.remember.off': 'desactivado',
+  'discord.persona': 'Ver, definir o quitar el personaje de este canal',
+  'discord.persona.text':
+    'El personaje, p. ej. "Eres un pirata alegre al que le encantan los juegos de palabras"',
+  'discord.persona.reset': 'Quitar el personaje de este canal',
+  'discord.model': 'Ver o elegir el modelo con el que el bot te responde en este canal',
+  'discord.model.name': 'El modelo que eliges (solo /model los lista)',
+  'discord.usage': 'Tus tokens de hoy y de este mes',
 };

@@ -95,6 +95,29 @@ export const fr: Catalog = {
   'remember.known': 'Je le savais déjà.',
   'remember.tooLong':
     'C’est trop long pour être retenu comme fait : {limit|one:# caractère|many:# caractères|other:# caractères} au maximum.',
+  'persona.none':
+    'Cette discussion n’a pas de personnage. Donnez-lui-en un avec /persona et son texte, par exemple « /persona Tu es un pirate joyeux qui adore les jeux de mots. »',
+  'persona.current':
+    'Le personnage de cette discussion :\n\n{persona}\n\n/persona reset le supprime.',
+  'persona.set':
+    'C’est fait : c’est désormais le personnage de cette discussion. /persona l’affiche, /persona reset le supprime.',
+  'persona.reset': 'C’est fait : cette discussion n’a plus de personnage.',
+  'persona.tooLong':
+    'Ce personnage fait {length|one:# caractère|other:# caractères}, et un personnage peut en faire au plus {limit}. Merci de le raccourcir.',
+  'persona.adminsOnly':
+    'Désolé, seuls les administrateurs de ce groupe peuvent changer son personnage.',
+  'persona.managersOnly':
+    'Désolé, seules les personnes qui peuvent gérer ce serveur peuvent changer le personnage de ses salons.',
+  'model.current':
+    'Ici, je vous réponds avec {model}. Vous pouvez choisir {models} : /model suivi de son nom.',
+  'model.only': 'Je vous réponds avec {model} : c’est le seul modèle que je propose.',
+  'model.chosen': 'C’est fait : je vous répondrai avec {model} dans cette discussion.',
+  'model.unknown':
+    'Je ne propose pas ce modèle. Vous pouvez choisir {models} : /model suivi de son nom.',
+  'usage.tokens':
+    'Jetons utilisés aujourd’hui : {today}. Ce mois-ci : {month}. Les réponses, les résumés de nos conversations et les faits que j’apprends comptent tous.',
+  'usage.budget':
+    'Votre quota quotidien est de {budget} jetons : il vous en reste {left} aujourd’hui. Il se renouvelle à minuit UTC.',
 
   'greeting.hello': 'Bonjour {name} ! Je suis un chatbot qui se souvient de notre conversation.',
   'greeting.helloAnonymous': 'Bonjour ! Je suis un chatbot qui se souvient de notre conversation.',
@@ -115,12 +138,21 @@ export const fr: Catalog = {
     '/remember <texte> : retenir un fait sur vous (/memory les liste, avec des boutons pour les supprimer)',
   'help.rememberSwitch':
     '/remember off, /remember on : arrêter ou reprendre l’apprentissage de faits sur vous',
+  'help.persona':
+    '/persona <texte> : donner un personnage à cette discussion (/persona l’affiche, /persona reset le supprime ; dans les groupes, administrateurs seulement)',
+  'help.model':
+    '/model : les modèles que je propose ; /model <nom> choisit le vôtre pour cette discussion',
+  'help.usage': '/usage : vos jetons aujourd’hui et ce mois-ci',
 
   'command.start': 'Dire bonjour et voir ce dont je me souviens',
   'command.help': 'Comment me parler',
   'command.memory': 'Ce dont je me souviens de vous dans cette discussion',
   'command.remember': 'Retenir un fait sur vous (« /remember off » : ne plus apprendre)',
   'command.forget': 'Oublier cette discussion (« /forget all » : toutes les discussions)',
+  'command.persona':
+    'Afficher ou définir le personnage de cette discussion (administrateurs dans les groupes)',
+  'command.model': 'Afficher ou choisir le modèle avec lequel je vous réponds ici',
+  'command.usage': 'Vos jetons aujourd’hui et ce mois-ci',
 
   'discord.forget': 'Faire oublier au bot ce dont il se souvient de vous',
   'discord.forget.scope': 'Où oublier (par défaut : ce salon)',
@@ -134,4 +166,11 @@ export const fr: Catalog = {
     'Apprendre des faits sur vous au fil des échanges (par défaut : activé)',
   'discord.remember.on': 'activé',
   'discord.remember.off': 'désactivé',
+  'discord.persona': 'Afficher, définir ou supprimer le personnage de ce salon',
+  'discord.persona.text':
+    'Le personnage, par exemple « Tu es un pirate joyeux qui adore les jeux de mots »',
+  'discord.persona.reset': 'Supprimer le personnage de ce salon',
+  'discord.model': 'Afficher ou choisir le modèle avec lequel le bot vous répond dans ce salon',
+  'discord.model.name': 'Le modèle à choisir (/model seul les liste)',
+  'discord.usage': 'Vos jetons aujourd’hui et ce mois-ci',
 };

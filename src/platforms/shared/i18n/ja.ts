@@ -87,6 +87,29 @@ export const ja: Catalog = {
     '覚えました：「{fact}」。あなたについて知っていることは /memory で確認できます。',
   'remember.known': 'それはもう知っています。',
   'remember.tooLong': '事実として保存するには長すぎます。{limit}文字までにしてください。',
+  'persona.none':
+    'このチャットにはキャラクター設定がありません。/persona に続けて内容を書くと設定できます。例：「/persona あなたはダジャレ好きの陽気な海賊です。」',
+  'persona.current':
+    'このチャットのキャラクター設定：\n\n{persona}\n\n/persona reset で削除できます。',
+  'persona.set':
+    '完了しました。これがこのチャットのキャラクター設定になりました。/persona で確認、/persona reset で削除できます。',
+  'persona.reset': '完了しました。このチャットのキャラクター設定を削除しました。',
+  'persona.tooLong':
+    'キャラクター設定が{length}文字あります。設定できるのは{limit}文字までです。短くしてください。',
+  'persona.adminsOnly':
+    'すみません、このグループのキャラクター設定を変更できるのは管理者だけです。',
+  'persona.managersOnly':
+    'すみません、このサーバーのチャンネルのキャラクター設定を変更できるのは、サーバーを管理できる人だけです。',
+  'model.current':
+    'ここでは {model} でお答えしています。選べるモデル：{models}（/model に続けて名前を送ってください）。',
+  'model.only': '{model} でお答えしています。提供しているモデルはこれだけです。',
+  'model.chosen': '完了しました。このチャットでは {model} でお答えします。',
+  'model.unknown':
+    'そのモデルは提供していません。選べるモデル：{models}（/model に続けて名前を送ってください）。',
+  'usage.tokens':
+    '今日使ったトークン：{today}。今月：{month}。回答、会話の要約、私が覚える事実のすべてが含まれます。',
+  'usage.budget':
+    '1日の上限は{budget}トークンで、今日の残りは{left}です。UTCの午前0時にリセットされます。',
 
   'greeting.hello': 'こんにちは、{name}さん！私は会話を覚えているチャットボットです。',
   'greeting.helloAnonymous': 'こんにちは！私は会話を覚えているチャットボットです。',
@@ -106,12 +129,19 @@ export const ja: Catalog = {
   'help.remember':
     '/remember <テキスト>：あなたについての事実を保存（/memory で一覧と削除ボタンを表示）',
   'help.rememberSwitch': '/remember off、/remember on：あなたについての事実の学習を停止・再開',
+  'help.persona':
+    '/persona <テキスト>：このチャットのキャラクター設定（/persona で表示、/persona reset で削除。グループでは管理者のみ）',
+  'help.model': '/model：提供しているモデルの一覧。/model <名前> でこのチャットでのモデルを選択',
+  'help.usage': '/usage：今日と今月のトークン使用量',
 
   'command.start': 'あいさつと、覚えていることの確認',
   'command.help': '私との話し方',
   'command.memory': 'このチャットで覚えているあなたのこと',
   'command.remember': 'あなたについての事実を保存（「/remember off」で学習を停止）',
   'command.forget': 'このチャットを忘れる（「/forget all」ですべてのチャット）',
+  'command.persona': 'このチャットのキャラクター設定の表示・変更（グループでは管理者）',
+  'command.model': 'ここで使うモデルの表示・選択',
+  'command.usage': '今日と今月のトークン使用量',
 
   'discord.forget': 'ボットが覚えているあなたのことを忘れさせる',
   'discord.forget.scope': '忘れる範囲（既定：このチャンネル）',
@@ -123,4 +153,10 @@ export const ja: Catalog = {
   'discord.remember.learning': '会話からあなたについての事実を学習する（既定：オン）',
   'discord.remember.on': 'オン',
   'discord.remember.off': 'オフ',
+  'discord.persona': 'このチャンネルのキャラクター設定を表示・設定・削除',
+  'discord.persona.text': 'キャラクター設定（例：「あなたはダジャレ好きの陽気な海賊です」）',
+  'discord.persona.reset': 'このチャンネルのキャラクター設定を削除',
+  'discord.model': 'このチャンネルでボットが使うモデルを表示・選択',
+  'discord.model.name': '選ぶモデル（/model だけで一覧を表示）',
+  'discord.usage': '今日と今月のトークン使用量',
 };

@@ -79,6 +79,25 @@ export const ko: Catalog = {
   'remember.added': '기억했어요: "{fact}". /memory에서 제가 아는 내용을 볼 수 있어요.',
   'remember.known': '이미 알고 있었어요.',
   'remember.tooLong': '사실로 보관하기에는 너무 길어요. 최대 {limit}자까지 가능해요.',
+  'persona.none':
+    '이 채팅에는 페르소나가 없어요. /persona 뒤에 내용을 써서 정해 주세요. 예: "/persona 너는 말장난을 좋아하는 유쾌한 해적이야."',
+  'persona.current': '이 채팅의 페르소나:\n\n{persona}\n\n/persona reset으로 삭제할 수 있어요.',
+  'persona.set':
+    '완료했어요. 이제 이것이 이 채팅의 페르소나예요. /persona로 확인하고, /persona reset으로 삭제할 수 있어요.',
+  'persona.reset': '완료했어요. 이 채팅의 페르소나를 삭제했어요.',
+  'persona.tooLong': '페르소나가 {length}자인데, 최대 {limit}자까지 가능해요. 줄여 주세요.',
+  'persona.adminsOnly': '죄송해요, 이 그룹의 페르소나는 관리자만 바꿀 수 있어요.',
+  'persona.managersOnly':
+    '죄송해요, 이 서버 채널의 페르소나는 서버 관리 권한이 있는 사람만 바꿀 수 있어요.',
+  'model.current':
+    '여기서는 {model}(으)로 답하고 있어요. 선택할 수 있는 모델: {models} (/model 뒤에 이름을 써 주세요).',
+  'model.only': '{model}(으)로 답하고 있어요. 제공하는 모델은 이것뿐이에요.',
+  'model.chosen': '완료했어요. 이 채팅에서는 {model}(으)로 답할게요.',
+  'model.unknown':
+    '그 모델은 제공하지 않아요. 선택할 수 있는 모델: {models} (/model 뒤에 이름을 써 주세요).',
+  'usage.tokens':
+    '오늘 사용한 토큰: {today}. 이번 달: {month}. 답변, 대화 요약, 제가 알게 된 사실이 모두 포함돼요.',
+  'usage.budget': '하루 한도는 {budget}토큰이고, 오늘 {left} 남았어요. UTC 자정에 다시 채워져요.',
 
   'greeting.hello': '안녕하세요, {name}님! 저는 대화를 기억하는 챗봇이에요.',
   'greeting.helloAnonymous': '안녕하세요! 저는 대화를 기억하는 챗봇이에요.',
@@ -97,12 +116,19 @@ export const ko: Catalog = {
   'help.forgetAll': '/forget all: 당신과의 모든 채팅 잊기',
   'help.remember': '/remember <내용>: 당신에 대한 사실 보관 (/memory에서 삭제 버튼과 함께 표시)',
   'help.rememberSwitch': '/remember off, /remember on: 당신에 대한 사실 학습 중지 또는 재개',
+  'help.persona':
+    '/persona <내용>: 이 채팅의 페르소나 정하기 (/persona로 보기, /persona reset으로 삭제; 그룹에서는 관리자만)',
+  'help.model': '/model: 제공하는 모델 목록; /model <이름>으로 이 채팅에서 쓸 모델 선택',
+  'help.usage': '/usage: 오늘과 이번 달의 토큰 사용량',
 
   'command.start': '인사하고 제가 기억하는 내용 보기',
   'command.help': '저와 대화하는 방법',
   'command.memory': '이 채팅에서 제가 기억하는 당신에 대한 내용',
   'command.remember': '당신에 대한 사실 기억하기 ("/remember off": 학습 중지)',
   'command.forget': '이 채팅 잊기 ("/forget all": 모든 채팅)',
+  'command.persona': '이 채팅의 페르소나 보기 또는 정하기 (그룹에서는 관리자)',
+  'command.model': '여기서 쓰는 모델 보기 또는 선택',
+  'command.usage': '오늘과 이번 달의 토큰 사용량',
 
   'discord.forget': '봇이 기억하는 당신에 대한 내용을 잊게 하기',
   'discord.forget.scope': '잊을 범위 (기본값: 이 채널)',
@@ -114,4 +140,10 @@ export const ko: Catalog = {
   'discord.remember.learning': '대화하면서 당신에 대한 사실 학습하기 (기본값: 켜짐)',
   'discord.remember.on': '켜기',
   'discord.remember.off': '끄기',
+  'discord.persona': '이 채널의 페르소나 보기, 정하기 또는 삭제',
+  'discord.persona.text': '페르소나 (예: "너는 말장난을 좋아하는 유쾌한 해적이야")',
+  'discord.persona.reset': '이 채널의 페르소나 삭제',
+  'discord.model': '이 채널에서 봇이 쓰는 모델 보기 또는 선택',
+  'discord.model.name': '선택할 모델 (/model만 쓰면 목록 표시)',
+  'discord.usage': '오늘과 이번 달의 토큰 사용량',
 };

@@ -90,6 +90,27 @@ export const ptBR: Catalog = {
   'remember.known': 'Eu já sabia disso.',
   'remember.tooLong':
     'Isso é longo demais para guardar como fato: no máximo {limit|one:# caractere|other:# caracteres}.',
+  'persona.none':
+    'Este chat não tem personagem. Dê um com /persona e o texto, por exemplo: "/persona Você é um pirata alegre que adora trocadilhos."',
+  'persona.current': 'O personagem deste chat:\n\n{persona}\n\n/persona reset remove.',
+  'persona.set':
+    'Pronto: este é o personagem deste chat agora. /persona mostra, /persona reset remove.',
+  'persona.reset': 'Pronto: este chat não tem mais personagem.',
+  'persona.tooLong':
+    'Esse personagem tem {length|one:# caractere|other:# caracteres}, e pode ter no máximo {limit}. Encurte, por favor.',
+  'persona.adminsOnly':
+    'Desculpe, só os administradores deste grupo podem mudar o personagem dele.',
+  'persona.managersOnly':
+    'Desculpe, só quem pode gerenciar este servidor pode mudar o personagem dos canais dele.',
+  'model.current':
+    'Aqui eu respondo você com {model}. Você pode escolher {models}: /model e o nome.',
+  'model.only': 'Eu respondo você com {model}: é o único modelo que ofereço.',
+  'model.chosen': 'Pronto: vou responder você com {model} neste chat.',
+  'model.unknown': 'Não ofereço esse modelo. Você pode escolher {models}: /model e o nome.',
+  'usage.tokens':
+    'Tokens que você usou hoje: {today}. Neste mês: {month}. Respostas, resumos das nossas conversas e os fatos que aprendo, tudo conta.',
+  'usage.budget':
+    'Seu limite diário é de {budget} tokens: restam {left} hoje. Ele recomeça à meia-noite UTC.',
 
   'greeting.hello': 'Oi, {name}! Sou um bot de chat que lembra da nossa conversa.',
   'greeting.helloAnonymous': 'Oi! Sou um bot de chat que lembra da nossa conversa.',
@@ -109,12 +130,19 @@ export const ptBR: Catalog = {
   'help.remember':
     '/remember <texto>: guardar um fato sobre você (/memory lista os fatos, com botões para apagar)',
   'help.rememberSwitch': '/remember off, /remember on: parar ou voltar a aprender fatos sobre você',
+  'help.persona':
+    '/persona <texto>: dar um personagem a este chat (/persona mostra, /persona reset remove; em grupos, só administradores)',
+  'help.model': '/model: os modelos que ofereço; /model <nome> escolhe o seu para este chat',
+  'help.usage': '/usage: seus tokens de hoje e deste mês',
 
   'command.start': 'Dizer oi e ver o que eu lembro',
   'command.help': 'Como falar comigo',
   'command.memory': 'O que eu lembro de você neste chat',
   'command.remember': 'Lembrar um fato sobre você ("/remember off": parar de aprender)',
   'command.forget': 'Esquecer este chat ("/forget all": todos os chats)',
+  'command.persona': 'Ver ou definir o personagem deste chat (em grupos, administradores)',
+  'command.model': 'Ver ou escolher o modelo com que respondo você aqui',
+  'command.usage': 'Seus tokens de hoje e deste mês',
 
   'discord.forget': 'Fazer o bot esquecer o que lembra de você',
   'discord.forget.scope': 'Onde esquecer (padrão: este canal)',
@@ -126,4 +154,11 @@ export const ptBR: Catalog = {
   'discord.remember.learning': 'Aprender fatos sobre você enquanto conversam (padrão: ativado)',
   'discord.remember.on': 'ativado',
   'discord.remember.off': 'desativado',
+  'discord.persona': 'Ver, definir ou remover o personagem deste canal',
+  'discord.persona.text':
+    'O personagem, por exemplo: "Você é um pirata alegre que adora trocadilhos"',
+  'discord.persona.reset': 'Remover o personagem deste canal',
+  'discord.model': 'Ver ou escolher o modelo com que o bot responde você neste canal',
+  'discord.model.name': 'O modelo a escolher (só /model lista todos)',
+  'discord.usage': 'Seus tokens de hoje e deste mês',
 };

@@ -67,6 +67,21 @@ export const zhCN: Catalog = {
   'remember.added': '记住了：“{fact}”。/memory 可以查看我知道的关于你的事。',
   'remember.known': '这个我已经知道了。',
   'remember.tooLong': '这段太长，无法作为事实保存：最多 {limit} 个字符。',
+  'persona.none':
+    '这个聊天还没有设定人设。发送 /persona 加上内容即可设定，例如：“/persona 你是一个爱说双关语的快乐海盗。”',
+  'persona.current': '这个聊天的人设：\n\n{persona}\n\n/persona reset 可以删除它。',
+  'persona.set': '好了：这就是这个聊天现在的人设。/persona 可以查看，/persona reset 可以删除。',
+  'persona.reset': '好了：这个聊天已经没有人设了。',
+  'persona.tooLong': '这个人设有 {length} 个字符，而人设最多只能有 {limit} 个。请缩短一些。',
+  'persona.adminsOnly': '抱歉，只有这个群组的管理员才能修改人设。',
+  'persona.managersOnly': '抱歉，只有能管理这个服务器的人才能修改其频道的人设。',
+  'model.current': '我在这里用 {model} 回答你。可选的模型有：{models}（发送 /model 加上名称）。',
+  'model.only': '我用 {model} 回答你：这是我提供的唯一模型。',
+  'model.chosen': '好了：在这个聊天中我会用 {model} 回答你。',
+  'model.unknown': '我不提供这个模型。可选的模型有：{models}（发送 /model 加上名称）。',
+  'usage.tokens':
+    '你今天用了 {today} 个 token，本月用了 {month} 个。回答、对话摘要和我了解到的事实都计算在内。',
+  'usage.budget': '你每天的额度是 {budget} 个 token，今天还剩 {left} 个。额度在 UTC 午夜重置。',
 
   'greeting.hello': '你好，{name}！我是一个能记住我们对话的聊天机器人。',
   'greeting.helloAnonymous': '你好！我是一个能记住我们对话的聊天机器人。',
@@ -83,12 +98,19 @@ export const zhCN: Catalog = {
   'help.forgetAll': '/forget all：忘记与你的所有聊天',
   'help.remember': '/remember <内容>：记住一条关于你的事实（/memory 会列出它们，并附有删除按钮）',
   'help.rememberSwitch': '/remember off、/remember on：停止或恢复了解关于你的事实',
+  'help.persona':
+    '/persona <内容>：为这个聊天设定人设（/persona 查看，/persona reset 删除；群组中仅限管理员）',
+  'help.model': '/model：我提供的模型；/model <名称> 为这个聊天选择你的模型',
+  'help.usage': '/usage：你今天和本月用掉的 token',
 
   'command.start': '打个招呼，看看我记得什么',
   'command.help': '如何和我聊天',
   'command.memory': '我在这个聊天中记得的关于你的内容',
   'command.remember': '记住一条关于你的事实（“/remember off”：停止了解）',
   'command.forget': '忘记这个聊天（“/forget all”：所有聊天）',
+  'command.persona': '查看或设定这个聊天的人设（群组中仅限管理员）',
+  'command.model': '查看或选择我在这里回答你所用的模型',
+  'command.usage': '你今天和本月用掉的 token',
 
   'discord.forget': '让机器人忘记它记得的关于你的内容',
   'discord.forget.scope': '在哪里忘记（默认：这个频道）',
@@ -100,4 +122,10 @@ export const zhCN: Catalog = {
   'discord.remember.learning': '在聊天中了解关于你的事实（默认：开启）',
   'discord.remember.on': '开启',
   'discord.remember.off': '关闭',
+  'discord.persona': '查看、设定或删除这个频道的人设',
+  'discord.persona.text': '人设，例如“你是一个爱说双关语的快乐海盗”',
+  'discord.persona.reset': '删除这个频道的人设',
+  'discord.model': '查看或选择机器人在这个频道回答你所用的模型',
+  'discord.model.name': '要选择的模型（只发 /model 会列出全部）',
+  'discord.usage': '你今天和本月用掉的 token',
 };
