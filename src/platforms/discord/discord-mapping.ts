@@ -8,25 +8,18 @@ import {
 import { InvalidSessionIdError, discordSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
+import { tidyAfterMention, type InboundTurn } from '../shared/inbound.js';
 import { localeOf, type Locale } from '../shared/i18n/locales.js';
 import type { ActionRequest } from '../shared/memory-commands.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
 import { discordAttachments, type DiscordAttachment } from './discord-attachments.js';
 
+/**
+ * A turn's attachments are fetched from their payload URLs (stickers count as unsupported); its
+ * locale is the server's preferred language, since messages carry no person's locale.
+ */
 export type DiscordInbound =
-  | {
-      readonly kind: 'turn';
-      readonly session: SessionRef;
-      readonly text: string;
-      readonly authorName: string;
-      readonly place: Place;
-      /** A DM: refusals are said there; in servers they are silent. */
-      readonly private: boolean;
-      /** Attachments, fetched from their payload URLs; stickers as unsupported. */
-      readonly attachments: readonly DiscordAttachment[];
-      /** The server's preferred language (messages carry no person's locale). */
-      readonly locale?: Locale;
-    }
+  | InboundTurn<DiscordAttachment>
   /** Only stickers or files the bot cannot read: a short notice, no model call. */
   | {
       readonly kind: 'not-text';
@@ -70,11 +63,7 @@ export function classifyDiscordMessage(message: Message, botId: string): Discord
     return { kind: 'ignore', reason: 'no content (MessageContent intent off)' };
   }
   const withoutBot = message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ');
-  const text = cleanContent(withoutBot, message.channel)
-    .replace(/^[\s,:;.!-]+/, '')
-    .replace(/[ \t]{2,}/g, ' ')
-    .replace(/[ \t]+([,.;:!?])/g, '$1')
-    .trim();
+  const text = tidyAfterMention(cleanContent(withoutBot, message.channel));
   const place = placeOf(message.author.id, isDm ? null : message.guildId);
   const locale = isDm ? undefined : localeOf(message.guild?.preferredLocale);
   if (!text && attachments.length > 0 && attachments.every((a) => a.kind === 'unsupported')) {

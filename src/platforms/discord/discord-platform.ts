@@ -8,14 +8,16 @@ import {
   type Message,
 } from 'discord.js';
 import type { Logger } from 'pino';
-import type { ConversationService } from '../../core/conversation.js';
-import type { AccessLists } from '../shared/access.js';
-import { bindFetcher, type AttachmentSettings, type FetchFile } from '../shared/attachments.js';
+import { bindFetcher, type FetchFile } from '../shared/attachments.js';
 import { boundedDownload, DownloadError } from '../shared/bounded-download.js';
 import { LocaleMemory } from '../shared/i18n/locale-memory.js';
 import { localeOf, type Locale } from '../shared/i18n/locales.js';
 import { PlatformStartError } from '../shared/start-error.js';
-import { TurnPipeline } from '../shared/turn-pipeline.js';
+import {
+  TurnPipeline,
+  sharedOptions,
+  type SharedPlatformOptions,
+} from '../shared/turn-pipeline.js';
 import { isDiscordFileUrl, type DiscordFileRef } from './discord-attachments.js';
 import { syncCommands } from './discord-commands.js';
 import { componentsOf } from './discord-buttons.js';
@@ -25,13 +27,10 @@ import { DiscordReplier } from './discord-replier.js';
 /** Discord's limit on a message's content, in characters. */
 const DISCORD_TEXT_LIMIT = 2000;
 
-export interface DiscordPlatformOptions {
+export interface DiscordPlatformOptions extends SharedPlatformOptions {
   /** A discord.js client built with the bot's intents (see `createDiscord` in app.ts), not logged in yet. */
   readonly client: Client;
   readonly token: string;
-  readonly service: ConversationService;
-  readonly logger: Logger;
-  readonly streamReplies: boolean;
   /** How long login may take to become ready. Default 30 s. */
   readonly readyTimeoutMs?: number;
   /**
@@ -39,20 +38,11 @@ export interface DiscordPlatformOptions {
    * five edits per five seconds per channel, and the final edit must not wait.
    */
   readonly editIntervalMs?: number;
-  /** Who may talk to the bot; others get a polite refusal in DMs, silence in guilds. */
-  readonly access?: AccessLists;
-  /** Limits of images, voice and text files, and the transcriber. Default: no voice. */
-  readonly attachments?: AttachmentSettings;
   /**
    * Origins attachments may be fetched from besides Discord's CDN: the origin of
    * `DISCORD_API_URL` (a proxy, a test double). Default none.
    */
   readonly fileOrigins?: readonly string[];
-  /**
-   * `BOT_LANGUAGE`: every text in this language. Default: the person's client language (from
-   * their last slash command or button), else the server's preferred language.
-   */
-  readonly language?: Locale;
 }
 
 /**
@@ -72,16 +62,12 @@ export class DiscordPlatform {
     this.log = options.logger.child({ platform: 'discord' });
     this.replier = new DiscordReplier(this.log);
     this.pipeline = new TurnPipeline({
+      ...sharedOptions(options),
       platform: 'discord',
-      service: options.service,
       logger: this.log,
-      access: options.access,
-      streamReplies: options.streamReplies,
       editIntervalMs: options.editIntervalMs ?? 1200,
       unknownCommand: (name, t) => t('command.unknown', { name }),
-      attachments: options.attachments,
       commandTextLimit: DISCORD_TEXT_LIMIT,
-      language: options.language,
     });
     // Nothing a message does may escape into discord.js's event loop.
     const guard = (task: () => Promise<void>) =>

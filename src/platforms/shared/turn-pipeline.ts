@@ -98,6 +98,18 @@ export interface TurnPipelineOptions {
   readonly commandTextLimit?: number;
 }
 
+/** What a platform's options hand on to its pipeline unchanged. */
+export type SharedPlatformOptions = Pick<
+  TurnPipelineOptions,
+  'service' | 'logger' | 'access' | 'streamReplies' | 'attachments' | 'language'
+>;
+
+/** The shared part of a platform's options, without the platform's own fields. */
+export function sharedOptions(options: SharedPlatformOptions): SharedPlatformOptions {
+  const { service, logger, access, streamReplies, attachments, language } = options;
+  return { service, logger, access, streamReplies, attachments, language };
+}
+
 /**
  * What every platform does with a message once its mapping has turned it into a turn or a
  * command: the access check, "typing…", the streamed or plain answer, errors as a person's

@@ -2,6 +2,7 @@ import type { CallbackQuery, Message, MessageEntity, UserFromGetMe } from 'gramm
 import { InvalidSessionIdError, telegramSession } from '../../core/session-id.js';
 import type { SessionRef } from '../../core/types.js';
 import type { Place } from '../shared/access.js';
+import { tidyAfterMention, type InboundTurn } from '../shared/inbound.js';
 import { localeOf, type Locale } from '../shared/i18n/locales.js';
 import type { ActionRequest } from '../shared/memory-commands.js';
 import type { CommandRequest } from '../shared/turn-pipeline.js';
@@ -14,20 +15,12 @@ export interface TelegramTarget {
   readonly replyTo: number;
 }
 
+/**
+ * A turn's attachments are photos, documents, voice and audio, fetched with `getFile` (unreadable
+ * media too); its locale is the author's app language (`language_code`).
+ */
 export type Inbound =
-  | {
-      readonly kind: 'turn';
-      readonly session: SessionRef;
-      readonly text: string;
-      readonly authorName: string;
-      readonly target: TelegramTarget;
-      readonly place: Place;
-      readonly private: boolean;
-      /** Photos, documents, voice and audio, to fetch with `getFile`; unreadable media too. */
-      readonly attachments: readonly TelegramAttachment[];
-      /** The author's app language (`language_code`), when the bot writes it. */
-      readonly locale?: Locale;
-    }
+  | (InboundTurn<TelegramAttachment> & { readonly target: TelegramTarget })
   /**
    * Only media the bot cannot read (a sticker, a video, a location, a PDF…), in a private chat or
    * addressed to the bot: answered with a short notice, without a model call.
@@ -198,9 +191,5 @@ function stripEntities(text: string, entities: readonly MessageEntity[]): string
     if (isTextMention) continue;
     result = result.slice(0, entity.offset) + result.slice(entity.offset + entity.length);
   }
-  return result
-    .replace(/^[\s,:;.!-]+/, '')
-    .replace(/[ \t]{2,}/g, ' ')
-    .replace(/[ \t]+([,.;:!?])/g, '$1')
-    .trim();
+  return tidyAfterMention(result);
 }

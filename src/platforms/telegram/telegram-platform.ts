@@ -3,19 +3,16 @@ import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, type Bot, type Context } from 'grammy';
 import type { CallbackQuery, Message, Update } from 'grammy/types';
 import type { Logger } from 'pino';
-import type { ConversationService } from '../../core/conversation.js';
-import type { AccessLists } from '../shared/access.js';
-import {
-  bindFetcher,
-  DEFAULT_ATTACHMENT_SETTINGS,
-  type AttachmentSettings,
-  type FetchFile,
-} from '../shared/attachments.js';
+import { bindFetcher, DEFAULT_ATTACHMENT_SETTINGS, type FetchFile } from '../shared/attachments.js';
 import { boundedDownload, DownloadError } from '../shared/bounded-download.js';
-import { localeOf, type Locale } from '../shared/i18n/locales.js';
+import { localeOf } from '../shared/i18n/locales.js';
 import { maskSecrets } from '../../logger.js';
 import { PlatformStartError } from '../shared/start-error.js';
-import { TurnPipeline } from '../shared/turn-pipeline.js';
+import {
+  TurnPipeline,
+  sharedOptions,
+  type SharedPlatformOptions,
+} from '../shared/turn-pipeline.js';
 import type { TelegramFileRef } from './telegram-attachments.js';
 import { actionOf, classifyMessage, commandOf, targetOf } from './telegram-mapping.js';
 import { TelegramReplier } from './telegram-replier.js';
@@ -36,25 +33,16 @@ export const WEBHOOK_MAX_IN_FLIGHT = 500;
 /** Updates the long-polling runner handles at once: conversations in flight on one process. */
 export const RUNNER_CONCURRENCY = 5000;
 
-export interface TelegramPlatformOptions {
+export interface TelegramPlatformOptions extends SharedPlatformOptions {
   readonly bot: Bot;
-  readonly service: ConversationService;
-  readonly logger: Logger;
-  readonly streamReplies: boolean;
   /** Idle expiry of memory, for the /start text; 0 = never. */
   readonly memoryTtlSeconds: number;
   /** Webhook mode: Telegram posts updates to `url`, which must reach `handleWebhook`. */
   readonly webhook?: { readonly url: string; readonly secret: string };
   /** Least time between edits in a chat while streaming. Default 1000 ms (about 1/s per chat). */
   readonly editIntervalMs?: number;
-  /** Who may talk to the bot; others get a polite refusal in private chats, silence in groups. */
-  readonly access?: AccessLists;
   /** The Bot API server files are downloaded from (`TELEGRAM_API_ROOT`). Default Telegram's. */
   readonly apiRoot?: string;
-  /** Limits of images, voice and text files, and the transcriber. Default: no voice. */
-  readonly attachments?: AttachmentSettings;
-  /** `BOT_LANGUAGE`: every text in this language. Default: each person's `language_code`. */
-  readonly language?: Locale;
 }
 
 export type WebhookResult = 'accepted' | 'unauthorized' | 'bad-request' | 'busy';
@@ -77,11 +65,9 @@ export class TelegramPlatform {
     this.replier = new TelegramReplier(this.bot.api, this.log);
     const username = () => (this.bot.isInited() ? `@${this.bot.botInfo.username}` : 'me');
     this.pipeline = new TurnPipeline({
+      ...sharedOptions(options),
       platform: 'telegram',
-      service: options.service,
       logger: this.log,
-      access: options.access,
-      streamReplies: options.streamReplies,
       editIntervalMs: options.editIntervalMs ?? 1000,
       commands: {
         start: (request, t) =>
@@ -89,8 +75,6 @@ export class TelegramPlatform {
         help: (_, t) => help(t, username()),
       },
       unknownCommand: (name, t) => t('command.unknownWithHelp', { name }),
-      attachments: options.attachments,
-      language: options.language,
     });
     this.install();
   }
