@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { dataUrlBytes, imagePartsOf, lastUserText } from '../doubles/fake-openai-server.js';
-import {
-  startFakeDiscordServer,
-  type CreateMessageInput,
-  type FakeChannel,
-  type FakeDiscordServer,
-  type FakeUser,
-  type StoredMessage,
+import type {
+  CreateMessageInput,
+  FakeChannel,
+  StoredMessage,
 } from '../doubles/fake-discord-server.js';
-import { useE2EApp } from '../support/e2e-app.js';
+import { useDiscordE2E } from '../support/discord-e2e.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.discord-files_for-tests';
 const PNG = Buffer.concat([
@@ -26,53 +22,34 @@ const IS_VOICE_MESSAGE = 1 << 13;
  * ChatOpenAI and transcriber against the fake OpenAI server, and real Redis.
  */
 describe('Discord attachments end to end', () => {
-  const e2e = useE2EApp('discord-files');
-  let discord: FakeDiscordServer;
-  let env: Record<string, string>;
+  const dc = useDiscordE2E('discord-files', {
+    token: TOKEN,
+    apiKey: 'sk-discord-files',
+    guild: { name: 'Files', channels: [{ name: 'general' }] },
+    env: { LLM_TIMEOUT_MS: '5000' },
+  });
+  const { e2e, botMessages } = dc;
   let general: FakeChannel;
-  let alice: FakeUser;
-  let bot: FakeUser;
 
-  beforeEach(async () => {
-    discord = await startFakeDiscordServer({ token: TOKEN, botUsername: 'parrot' });
-    const guild = discord.addGuild({ name: 'Files', channels: [{ name: 'general' }] });
-    [general] = guild.channels as [FakeChannel];
-    alice = discord.addUser({ username: 'alice', globalName: 'Alice' });
-    bot = discord.botUser;
-    env = {
-      ...e2e.baseEnv('sk-discord-files'),
-      DISCORD_TOKEN: TOKEN,
-      DISCORD_API_URL: discord.apiUrl,
-      STREAM_REPLIES: 'false',
-      LLM_TIMEOUT_MS: '5000',
-    };
+  beforeEach(() => {
+    [general] = dc.guild.channels as [FakeChannel];
   });
-  afterEach(async () => {
-    await e2e.stop(5000);
-    await discord.close();
-  });
-
-  const startBot = (overrides: Record<string, string> = {}): Promise<App> =>
-    e2e.start({ ...env, ...overrides });
-
-  const botMessages = (channelId: string): StoredMessage[] =>
-    discord.messagesIn(channelId).filter((m) => m.author.id === bot.id);
 
   /** Alice writes (in a DM unless a channel is given); resolves with the bot's next `count` messages. */
   async function send(
     input: Omit<CreateMessageInput, 'author'>,
     count = 1,
   ): Promise<StoredMessage[]> {
-    const channel = input.channelId ?? discord.dmChannelFor(alice).id;
+    const channel = input.channelId ?? dc.discord.dmChannelFor(dc.alice).id;
     const before = botMessages(channel).length;
-    discord.createMessage({ author: alice, ...input });
-    await discord.waitFor(() => botMessages(channel).length >= before + count, 8000);
+    dc.discord.createMessage({ author: dc.alice, ...input });
+    await dc.discord.waitFor(() => botMessages(channel).length >= before + count, 8000);
     await new Promise((r) => setTimeout(r, 200));
     return botMessages(channel).slice(before);
   }
 
   it('sends an image attachment as an image part with the same bytes, and remembers only text', async () => {
-    await startBot();
+    await dc.start();
     const [answer] = await send({
       content: 'what does this error mean?',
       attachments: [{ filename: 'error.png', contentType: 'image/png', data: PNG }],
@@ -80,7 +57,7 @@ describe('Discord attachments end to end', () => {
     expect(answer!.content).toBe('echo: what does this error mean?');
     const parts = imagePartsOf(e2e.openai.requests[0]!.body!.messages);
     expect(parts.map((p) => dataUrlBytes(p.url))).toEqual([{ mime: 'image/png', bytes: PNG }]);
-    expect(discord.downloads()).toHaveLength(1);
+    expect(dc.discord.downloads()).toHaveLength(1);
 
     await send({ content: 'and how do I fix it?' });
     const next = e2e.openai.requests[1]!.body!.messages;
@@ -89,7 +66,7 @@ describe('Discord attachments end to end', () => {
   });
 
   it('transcribes a voice message, quotes it before the answer and answers it', async () => {
-    await startBot();
+    await dc.start();
     e2e.openai.transcriptions.enqueue({ text: 'What is the capital of Peru?' });
     const [quote, answer] = await send(
       {
@@ -113,10 +90,10 @@ describe('Discord attachments end to end', () => {
   });
 
   it('reads a text file mentioned to it in a server channel', async () => {
-    await startBot();
+    await dc.start();
     const [answer] = await send({
       channelId: general.id,
-      content: `<@${bot.id}> what does this do?`,
+      content: `<@${dc.bot.id}> what does this do?`,
       attachments: [
         { filename: 'main.py', contentType: 'text/x-python', data: Buffer.from('print(1)\n') },
       ],
@@ -128,7 +105,7 @@ describe('Discord attachments end to end', () => {
   });
 
   it('refuses an oversized image before downloading it, with no model call', async () => {
-    await startBot();
+    await dc.start();
     const [refused] = await send({
       content: 'look',
       attachments: [
@@ -136,12 +113,12 @@ describe('Discord attachments end to end', () => {
       ],
     });
     expect(refused!.content).toBe('huge\\.png is too large: I can look at images of at most 5 MB.');
-    expect(discord.downloads()).toEqual([]);
+    expect(dc.discord.downloads()).toEqual([]);
     expect(e2e.openai.requests).toHaveLength(0);
   });
 
   it('still answers the text when the model refuses images, and notes files it cannot read', async () => {
-    await startBot();
+    await dc.start();
     e2e.openai.setHandler((body) =>
       imagePartsOf(body.messages).length > 0
         ? { status: 400, body: { error: { message: 'This model does not support image input.' } } }
@@ -160,11 +137,11 @@ describe('Discord attachments end to end', () => {
         'and text files._',
     );
     // The PDF was never fetched; the image once.
-    expect(discord.downloads()).toHaveLength(1);
+    expect(dc.discord.downloads()).toHaveLength(1);
   });
 
   it('answers a sticker-only or PDF-only message with the notice, without a model call', async () => {
-    await startBot();
+    await dc.start();
     const [notice] = await send({
       content: '',
       attachments: [
@@ -173,6 +150,6 @@ describe('Discord attachments end to end', () => {
     });
     expect(notice!.content).toBe('I can only read text, images, voice messages and text files.');
     expect(e2e.openai.requests).toHaveLength(0);
-    expect(discord.downloads()).toEqual([]);
+    expect(dc.discord.downloads()).toEqual([]);
   });
 });

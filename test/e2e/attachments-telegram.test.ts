@@ -1,16 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { dataUrlBytes, imagePartsOf, lastUserText } from '../doubles/fake-openai-server.js';
 import {
   groupChat,
   makeUser,
   privateChat,
-  startFakeTelegramServer,
   type FakeTelegramServer,
   type IncomingMessageExtra,
   type SentMessage,
 } from '../doubles/fake-telegram-server.js';
-import { useE2EApp } from '../support/e2e-app.js';
+import { useTelegramE2E } from '../support/telegram-e2e.js';
 
 /** A JPEG's first bytes and some more: enough for the bot to know it is one. */
 const JPEG = Buffer.concat([Buffer.from('ffd8ffe000104a464946', 'hex'), Buffer.alloc(2000, 7)]);
@@ -22,30 +20,15 @@ const VOICE = Buffer.from('OggS fake opus frames for the test');
  * transcriber against the fake OpenAI server, and real Redis.
  */
 describe('Telegram attachments end to end', () => {
-  const e2e = useE2EApp('telegram-files');
-  let telegram: FakeTelegramServer;
-  let env: Record<string, string>;
+  const tg = useTelegramE2E('telegram-files', {
+    botUsername: 'parrot_files_bot',
+    apiKey: 'sk-telegram-files',
+    env: { LLM_TIMEOUT_MS: '5000' },
+  });
+  const { e2e } = tg;
 
   const ann = makeUser(2001, 'Ann');
   const group = groupChat(-4002, 'Friends');
-
-  beforeEach(async () => {
-    telegram = await startFakeTelegramServer({ botUsername: 'parrot_files_bot' });
-    env = {
-      ...e2e.baseEnv('sk-telegram-files'),
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      STREAM_REPLIES: 'false',
-      LLM_TIMEOUT_MS: '5000',
-    };
-  });
-  afterEach(async () => {
-    await e2e.stop(5000);
-    await telegram.close();
-  });
-
-  const startBot = (overrides: Record<string, string> = {}): Promise<App> =>
-    e2e.start({ ...env, ...overrides });
 
   /** A user sends a message; resolves with the bot's first `count` messages after it. */
   async function send(
@@ -53,18 +36,18 @@ describe('Telegram attachments end to end', () => {
     extra: IncomingMessageExtra,
     count = 1,
   ): Promise<SentMessage[]> {
-    const before = telegram.sentMessages().length;
-    telegram.sendMessage(ann, chat, '', extra);
-    await telegram.waitFor(() => telegram.sentMessages().length >= before + count, 8000);
+    const before = tg.telegram.sentMessages().length;
+    tg.telegram.sendMessage(ann, chat, '', extra);
+    await tg.telegram.waitFor(() => tg.telegram.sentMessages().length >= before + count, 8000);
     await new Promise((r) => setTimeout(r, 150));
-    return telegram.sentMessages().slice(before);
+    return tg.telegram.sentMessages().slice(before);
   }
 
   /** Everything Redis holds under this test's prefix, as text. */
   async function storedText(): Promise<string> {
     const { redis } = e2e;
     const values = await Promise.all(
-      (await redis.keys(`${env.REDIS_KEY_PREFIX}*`)).map(async (key) => {
+      (await redis.keys(`${tg.env.REDIS_KEY_PREFIX}*`)).map(async (key) => {
         const type = await redis.type(key);
         if (type === 'list') return redis.lrange(key, 0, -1);
         if (type === 'hash') return Object.values(await redis.hgetall(key));
@@ -78,7 +61,7 @@ describe('Telegram attachments end to end', () => {
 
   /** A photo in two sizes, as Telegram sends them (both served with the same bytes here). */
   const photoOf = (bytes: Buffer) => {
-    const file = telegram.addFile(bytes, 'photo.jpg');
+    const file = tg.telegram.addFile(bytes, 'photo.jpg');
     return [
       { ...file, width: 90, height: 90, file_size: 100 },
       { ...file, width: 800, height: 600 },
@@ -86,7 +69,7 @@ describe('Telegram attachments end to end', () => {
   };
 
   it('sends a photo with its caption to the model as an image part with the same bytes, and remembers only text', async () => {
-    await startBot();
+    await tg.start();
     const [answer] = await send(privateChat(ann), {
       photo: photoOf(JPEG),
       caption: 'What is on this screenshot?',
@@ -97,7 +80,7 @@ describe('Telegram attachments end to end', () => {
     expect(parts).toHaveLength(1);
     expect(parts[0]!.detail).toBe('low');
     expect(dataUrlBytes(parts[0]!.url)).toEqual({ mime: 'image/jpeg', bytes: JPEG });
-    expect(telegram.callsTo('getFile')).toHaveLength(1);
+    expect(tg.telegram.callsTo('getFile')).toHaveLength(1);
 
     await send(privateChat(ann), { text: 'And what colour was it?' } as IncomingMessageExtra);
     const next = e2e.openai.requests[1]!.body!.messages;
@@ -114,9 +97,9 @@ describe('Telegram attachments end to end', () => {
   });
 
   it('transcribes a voice message, shows the transcript quoted, answers it and stores it as text', async () => {
-    await startBot();
+    await tg.start();
     e2e.openai.transcriptions.enqueue({ text: 'Remind me to buy oat milk.' });
-    const voice = telegram.addFile(VOICE, 'voice.ogg');
+    const voice = tg.telegram.addFile(VOICE, 'voice.ogg');
     const [quote, answer] = await send(
       privateChat(ann),
       { voice: { ...voice, duration: 4, mime_type: 'audio/ogg' } },
@@ -135,9 +118,9 @@ describe('Telegram attachments end to end', () => {
   });
 
   it('reads a text file to the model, fenced with its name', async () => {
-    await startBot();
+    await tg.start();
     const notes = Buffer.from('milk\neggs\nflour\n');
-    const file = telegram.addFile(notes, 'list.txt');
+    const file = tg.telegram.addFile(notes, 'list.txt');
     const [answer] = await send(privateChat(ann), {
       document: { ...file, file_name: 'list.txt', mime_type: 'text/plain' },
       caption: 'sort this',
@@ -149,8 +132,8 @@ describe('Telegram attachments end to end', () => {
   });
 
   it('refuses an oversized photo before downloading it', async () => {
-    await startBot();
-    const big = telegram.addFile(JPEG, 'photo.jpg');
+    await tg.start();
+    const big = tg.telegram.addFile(JPEG, 'photo.jpg');
     const [refused] = await send(privateChat(ann), {
       photo: [
         { ...big, width: 1280, height: 960, file_size: 6 * 1024 * 1024 },
@@ -160,14 +143,14 @@ describe('Telegram attachments end to end', () => {
     });
     // The smallest size was picked: none fits, and the limit is said without a download.
     expect(refused!.text).toBe('photo.jpg is too large: I can look at images of at most 5 MB.');
-    expect(telegram.callsTo('getFile')).toHaveLength(0);
-    expect(telegram.downloads()).toEqual([]);
+    expect(tg.telegram.callsTo('getFile')).toHaveLength(0);
+    expect(tg.telegram.downloads()).toEqual([]);
     expect(e2e.openai.requests).toHaveLength(0);
   });
 
   it('refuses a file whose declared size lied, once its real size shows, without a model call', async () => {
-    await startBot({ MAX_FILE_CHARS: '1000' });
-    const file = telegram.addFile(Buffer.alloc(90_000, 'a'), 'log.txt');
+    await tg.start({ MAX_FILE_CHARS: '1000' });
+    const file = tg.telegram.addFile(Buffer.alloc(90_000, 'a'), 'log.txt');
     const [tooLong] = await send(privateChat(ann), {
       document: { ...file, file_size: 10, file_name: 'log.txt', mime_type: 'text/plain' },
     });
@@ -178,7 +161,7 @@ describe('Telegram attachments end to end', () => {
   });
 
   it('still answers the text when the model refuses images, saying it could not see them', async () => {
-    await startBot();
+    await tg.start();
     e2e.openai.setHandler((body) =>
       imagePartsOf(body.messages).length > 0
         ? {
@@ -202,21 +185,21 @@ describe('Telegram attachments end to end', () => {
   });
 
   it('in a group, answers a photo whose caption mentions it and ignores one that does not', async () => {
-    await startBot();
-    const before = telegram.sentMessages().length;
-    telegram.sendMessage(ann, group, '', { photo: photoOf(JPEG), caption: 'look at this' });
+    await tg.start();
+    const before = tg.telegram.sentMessages().length;
+    tg.telegram.sendMessage(ann, group, '', { photo: photoOf(JPEG), caption: 'look at this' });
     const [answer] = await send(group, {
       photo: photoOf(JPEG),
       caption: '@parrot_files_bot what is it?',
     });
     expect(answer!.text).toBe('echo: what is it?');
-    expect(telegram.sentMessages().length - before).toBe(1);
+    expect(tg.telegram.sentMessages().length - before).toBe(1);
     expect(e2e.openai.requests).toHaveLength(1);
   });
 
   it('politely refuses voice when transcription is off, and stickers without a model call', async () => {
-    await startBot({ TRANSCRIBE_MODEL: '' });
-    const voice = telegram.addFile(VOICE, 'voice.ogg');
+    await tg.start({ TRANSCRIBE_MODEL: '' });
+    const voice = tg.telegram.addFile(VOICE, 'voice.ogg');
     const [refused] = await send(privateChat(ann), { voice: { ...voice, duration: 3 } });
     expect(refused!.text).toBe(
       "I can't listen to voice messages here. Please write your message instead.",
@@ -227,6 +210,6 @@ describe('Telegram attachments end to end', () => {
     expect(sticker!.text).toBe('I can only read text, images, voice messages and text files.');
     expect(e2e.openai.requests).toHaveLength(0);
     expect(e2e.openai.transcriptions.requests).toHaveLength(0);
-    expect(telegram.downloads()).toEqual([]);
+    expect(tg.telegram.downloads()).toEqual([]);
   });
 });

@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buttonsIn } from '../doubles/discord/components.js';
-import {
-  startFakeDiscordServer,
-  type FakeChannel,
-  type FakeDiscordServer,
-  type FakeUser,
-  type StoredMessage,
-} from '../doubles/fake-discord-server.js';
-import { useE2EApp } from '../support/e2e-app.js';
+import type { FakeChannel, StoredMessage } from '../doubles/fake-discord-server.js';
+import { useDiscordE2E } from '../support/discord-e2e.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.discord-token_for-facts';
 
@@ -18,32 +11,20 @@ const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.discord-token_for-facts';
  * that message, and the privacy rule between a server and DMs.
  */
 describe('Discord: facts people can see, correct and delete', () => {
-  const e2e = useE2EApp('discord-facts');
-  let discord: FakeDiscordServer;
+  const dc = useDiscordE2E('discord-facts', {
+    token: TOKEN,
+    apiKey: 'sk-discord-facts',
+    guild: { name: 'One', channels: [{ name: 'general' }] },
+    env: { LLM_TIMEOUT_MS: '3000', LLM_MAX_RETRIES: '0' },
+  });
+  const { e2e } = dc;
   let general: FakeChannel;
   let otherServer: FakeChannel;
-  let alice: FakeUser;
 
-  beforeEach(async () => {
-    discord = await startFakeDiscordServer({ token: TOKEN, botUsername: 'parrot' });
-    general = discord.addGuild({ name: 'One', channels: [{ name: 'general' }] }).channels[0]!;
-    otherServer = discord.addGuild({ name: 'Two', channels: [{ name: 'lobby' }] }).channels[0]!;
-    alice = discord.addUser({ username: 'alice', globalName: 'Alice' });
+  beforeEach(() => {
+    general = dc.guild.channels[0]!;
+    otherServer = dc.discord.addGuild({ name: 'Two', channels: [{ name: 'lobby' }] }).channels[0]!;
   });
-  afterEach(async () => {
-    await e2e.stop(5000);
-    await discord.close();
-  });
-
-  const startBot = (): Promise<App> =>
-    e2e.start({
-      ...e2e.baseEnv('sk-discord-facts'),
-      DISCORD_TOKEN: TOKEN,
-      DISCORD_API_URL: discord.apiUrl,
-      STREAM_REPLIES: 'false',
-      LLM_TIMEOUT_MS: '3000',
-      LLM_MAX_RETRIES: '0',
-    });
 
   /** Runs a slash command; resolves with its ephemeral answer once written. */
   async function command(
@@ -51,12 +32,12 @@ describe('Discord: facts people can see, correct and delete', () => {
     options?: Record<string, string>,
     channelId?: string,
   ): Promise<StoredMessage> {
-    const interaction = discord.createInteraction({ name, user: alice, channelId, options });
-    await discord.waitFor(
-      () => (discord.interactionResponses(interaction.id).original?.edits.length ?? 0) >= 1,
+    const interaction = dc.discord.createInteraction({ name, user: dc.alice, channelId, options });
+    await dc.discord.waitFor(
+      () => (dc.discord.interactionResponses(interaction.id).original?.edits.length ?? 0) >= 1,
       8000,
     );
-    const original = discord.interactionResponses(interaction.id).original!;
+    const original = dc.discord.interactionResponses(interaction.id).original!;
     expect(original.flags & 64).toBe(64);
     return original;
   }
@@ -64,19 +45,19 @@ describe('Discord: facts people can see, correct and delete', () => {
   /** Presses a button of an answer; resolves with the interaction's record once answered. */
   async function press(message: StoredMessage, customId: string) {
     const edits = message.edits.length;
-    const interaction = discord.pressButton({ user: alice, messageId: message.id, customId });
-    await discord.waitFor(() => {
-      const record = discord.interactionResponses(interaction.id);
+    const interaction = dc.discord.pressButton({ user: dc.alice, messageId: message.id, customId });
+    await dc.discord.waitFor(() => {
+      const record = dc.discord.interactionResponses(interaction.id);
       return (
         record.callback !== undefined &&
         (record.followUps.length > 0 || message.edits.length > edits)
       );
     }, 8000);
-    return discord.interactionResponses(interaction.id);
+    return dc.discord.interactionResponses(interaction.id);
   }
 
   it('/remember, then /memory lists the facts allowed here with buttons that delete them', async () => {
-    await startBot();
+    await dc.start();
     const noted = await command('remember', { fact: 'I am allergic to peanuts' }, general.id);
     expect(noted.content).toBe(
       'Noted: "I am allergic to peanuts". /memory shows what I know about you.',
@@ -108,7 +89,7 @@ describe('Discord: facts people can see, correct and delete', () => {
   });
 
   it('works while the model is down, and /remember learning off shows in /memory', async () => {
-    await startBot();
+    await dc.start();
     e2e.openai.setHandler(() => ({ status: 503 }));
     await command('remember', { learning: 'off' });
     await command('remember', { fact: 'I work night shifts' });

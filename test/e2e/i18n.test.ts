@@ -1,19 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { en } from '../../src/platforms/shared/i18n/en.js';
 import { CATALOGS, translate } from '../../src/platforms/shared/i18n/translate.js';
-import {
-  startFakeDiscordServer,
-  type FakeChannel,
-  type FakeDiscordServer,
-  type FakeUser,
-} from '../doubles/fake-discord-server.js';
-import {
-  makeUser,
-  privateChat,
-  startFakeTelegramServer,
-  type FakeTelegramServer,
-} from '../doubles/fake-telegram-server.js';
-import { useE2EApp } from '../support/e2e-app.js';
+import type { FakeChannel, FakeUser } from '../doubles/fake-discord-server.js';
+import { makeUser, privateChat } from '../doubles/fake-telegram-server.js';
+import { useDiscordE2E } from '../support/discord-e2e.js';
+import { useTelegramE2E } from '../support/telegram-e2e.js';
 
 /**
  * The bot's own words in each person's language, through the real adapters (grammY and
@@ -23,35 +14,23 @@ const LIMIT = 20;
 const TOO_LONG = 'x'.repeat(35);
 
 describe('Languages on Telegram, end to end', () => {
-  const e2e = useE2EApp('i18n-telegram');
-  let telegram: FakeTelegramServer;
-  let env: Record<string, string>;
-
-  beforeEach(async () => {
-    telegram = await startFakeTelegramServer({ botUsername: 'polyglot_test_bot' });
-    env = {
-      ...e2e.baseEnv('sk-i18n-telegram'),
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      STREAM_REPLIES: 'false',
-      MAX_INPUT_CHARS: String(LIMIT),
-    };
+  const tg = useTelegramE2E('i18n-telegram', {
+    botUsername: 'polyglot_test_bot',
+    apiKey: 'sk-i18n-telegram',
+    env: { MAX_INPUT_CHARS: String(LIMIT) },
   });
-  afterEach(async () => {
-    await e2e.stop(5000);
-    await telegram.close();
-  });
+  const { e2e } = tg;
 
   /** The bot's one answer to `text` from `from` in their private chat. */
   async function answerTo(from: ReturnType<typeof makeUser>, text: string): Promise<string> {
-    const before = telegram.sentMessages().length;
-    telegram.sendMessage(from, privateChat(from), text);
-    await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
-    return telegram.sentMessages().at(-1)!.text!;
+    const before = tg.telegram.sentMessages().length;
+    tg.telegram.sendMessage(from, privateChat(from), text);
+    await tg.telegram.waitFor(() => tg.telegram.sentMessages().length > before, 8000);
+    return tg.telegram.sentMessages().at(-1)!.text!;
   }
 
   it('refuses an over-long message in Russian for `ru` and in Japanese for `ja`, without a model call', async () => {
-    await e2e.start(env);
+    await tg.start();
     const ivan = makeUser(2001, 'Иван', { language_code: 'ru' });
     const yuki = makeUser(2002, 'Yuki', { language_code: 'ja' });
     const ann = makeUser(2003, 'Ann', { language_code: 'en' });
@@ -70,7 +49,7 @@ describe('Languages on Telegram, end to end', () => {
   });
 
   it('answers commands in the person’s language, and falls back to English for one it lacks', async () => {
-    await e2e.start(env);
+    await tg.start();
     const hans = makeUser(2011, 'Hans', { language_code: 'de' });
     const maria = makeUser(2012, 'Maria', { language_code: 'pt-br' });
     const giulia = makeUser(2013, 'Giulia', { language_code: 'it' });
@@ -83,10 +62,10 @@ describe('Languages on Telegram, end to end', () => {
   });
 
   it('registers the command menu in every language with setMyCommands', async () => {
-    await e2e.start(env);
+    await tg.start();
     const described = (languageCode?: string) =>
       Object.fromEntries(
-        telegram.commands(undefined, languageCode).map((c) => [c.command, c.description]),
+        tg.telegram.commands(undefined, languageCode).map((c) => [c.command, c.description]),
       );
     expect(described()).toMatchObject({ memory: en['command.memory'] });
     expect(described('ru')).toMatchObject({
@@ -97,7 +76,7 @@ describe('Languages on Telegram, end to end', () => {
     expect(described('ja')).toMatchObject({ help: CATALOGS.ja['command.help'] });
     expect(described('zh')).toMatchObject({ help: CATALOGS['zh-CN']['command.help'] });
     expect(described('pt')).toMatchObject({ help: CATALOGS['pt-BR']['command.help'] });
-    const languages = telegram
+    const languages = tg.telegram
       .callsTo('setMyCommands')
       .map((call) => call.params.language_code ?? '')
       .sort();
@@ -105,96 +84,80 @@ describe('Languages on Telegram, end to end', () => {
   });
 
   it('with BOT_LANGUAGE writes every text in that language, whatever the person’s', async () => {
-    await e2e.start({ ...env, BOT_LANGUAGE: 'de' });
+    await tg.start({ BOT_LANGUAGE: 'de' });
     const ivan = makeUser(2021, 'Иван', { language_code: 'ru' });
     expect(await answerTo(ivan, TOO_LONG)).toBe(
       translate('de', 'input.tooLong', { length: TOO_LONG.length, limit: LIMIT }),
     );
     const description = (languageCode?: string) =>
-      telegram.commands(undefined, languageCode).find((c) => c.command === 'memory')?.description;
+      tg.telegram.commands(undefined, languageCode).find((c) => c.command === 'memory')
+        ?.description;
     expect(description()).toBe(CATALOGS.de['command.memory']);
     expect(description('ru')).toBe(CATALOGS.de['command.memory']);
   });
 });
 
 describe('Languages on Discord, end to end', () => {
-  const e2e = useE2EApp('i18n-discord');
-  let discord: FakeDiscordServer;
-  let env: Record<string, string>;
-  let general: FakeChannel;
-  let alice: FakeUser;
-  let bob: FakeUser;
-  let bot: FakeUser;
-
-  beforeEach(async () => {
-    discord = await startFakeDiscordServer({
-      token: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.discord-i18n_tests',
-      botUsername: 'polyglot',
-    });
-    const guild = discord.addGuild({ name: 'Serveur', preferredLocale: 'fr' });
-    general = guild.channels[0]!;
-    alice = discord.addUser({ username: 'alice', globalName: 'Alice' });
-    bob = discord.addUser({ username: 'bob', globalName: 'Bob' });
-    bot = discord.botUser;
-    env = {
-      ...e2e.baseEnv('sk-i18n-discord'),
-      DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.discord-i18n_tests',
-      DISCORD_API_URL: discord.apiUrl,
-      STREAM_REPLIES: 'false',
-      MAX_INPUT_CHARS: String(LIMIT),
-    };
+  const dc = useDiscordE2E('i18n-discord', {
+    token: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.discord-i18n_tests',
+    apiKey: 'sk-i18n-discord',
+    botUsername: 'polyglot',
+    guild: { name: 'Serveur', preferredLocale: 'fr' },
+    env: { MAX_INPUT_CHARS: String(LIMIT) },
   });
-  afterEach(async () => {
-    await e2e.stop(5000);
-    await discord.close();
+  const { e2e } = dc;
+  let general: FakeChannel;
+
+  beforeEach(() => {
+    general = dc.guild.channels[0]!;
   });
 
   /** A slash command of Alice's with her client in `locale`; resolves with its answer. */
   async function command(name: string, locale: string): Promise<string> {
-    const interaction = discord.createInteraction({
+    const interaction = dc.discord.createInteraction({
       name,
-      user: alice,
+      user: dc.alice,
       channelId: general.id,
       locale,
     });
-    await discord.waitFor(
-      () => discord.interactionResponses(interaction.id).original?.edits.length === 1,
+    await dc.discord.waitFor(
+      () => dc.discord.interactionResponses(interaction.id).original?.edits.length === 1,
       5000,
     );
-    return discord.interactionResponses(interaction.id).original!.content;
+    return dc.discord.interactionResponses(interaction.id).original!.content;
   }
 
   /** `author` mentions the bot in #general; resolves with the bot's new message there. */
   async function mention(author: FakeUser, content: string): Promise<string> {
-    const mine = () => discord.messagesIn(general.id).filter((m) => m.author.id === bot.id);
+    const mine = () => dc.discord.messagesIn(general.id).filter((m) => m.author.id === dc.bot.id);
     const before = mine().length;
-    discord.createMessage({
+    dc.discord.createMessage({
       channelId: general.id,
       author,
-      content: `<@${bot.id}> ${content}`,
+      content: `<@${dc.bot.id}> ${content}`,
     });
-    await discord.waitFor(() => mine().length > before, 8000);
+    await dc.discord.waitFor(() => mine().length > before, 8000);
     return mine().at(-1)!.content;
   }
 
   it('answers /memory in German for a German client, and her later messages too', async () => {
-    await e2e.start(env);
+    await dc.start();
     // Without an interaction, messages are answered in the server's language (French).
     const params = { length: TOO_LONG.length, limit: LIMIT };
-    expect(await mention(bob, TOO_LONG)).toBe(translate('fr', 'input.tooLong', params));
+    expect(await mention(dc.bob, TOO_LONG)).toBe(translate('fr', 'input.tooLong', params));
 
     expect(await command('memory', 'de')).toBe(
       `${CATALOGS.de['memory.nothing']}\n\n${CATALOGS.de['memory.learningOn']}`,
     );
     expect(await command('forget', 'de')).toBe(CATALOGS.de['forget.here']);
     // Discord sends no locale with messages: the one of her last interaction is remembered.
-    expect(await mention(alice, TOO_LONG)).toBe(translate('de', 'input.tooLong', params));
+    expect(await mention(dc.alice, TOO_LONG)).toBe(translate('de', 'input.tooLong', params));
     expect(e2e.openai.requests).toHaveLength(0);
   });
 
   it('registers descriptions and choices in every language, and only when they changed', async () => {
-    const started = await e2e.start(env);
-    const forget = discord.registeredCommands().find((c) => c.name === 'forget')!;
+    const started = await dc.start();
+    const forget = dc.discord.registeredCommands().find((c) => c.name === 'forget')!;
     expect(forget.description).toBe(en['discord.forget']);
     expect(forget.description_localizations).toMatchObject({
       de: CATALOGS.de['discord.forget'],
@@ -213,15 +176,15 @@ describe('Languages on Discord, end to end', () => {
 
     await started.stop(1000);
     const puts = () =>
-      discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands')).length;
+      dc.discord.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands')).length;
     const before = puts();
-    await e2e.start(env);
+    await dc.start();
     expect(puts()).toBe(before);
     // Another language forced: the texts changed, so they are registered again.
     await e2e.stop(1000);
-    await e2e.start({ ...env, BOT_LANGUAGE: 'ko' });
+    await dc.start({ BOT_LANGUAGE: 'ko' });
     expect(puts()).toBe(before + 1);
-    const memory = discord.registeredCommands().find((c) => c.name === 'memory')!;
+    const memory = dc.discord.registeredCommands().find((c) => c.name === 'memory')!;
     expect(memory.description).toBe(CATALOGS.ko['discord.memory']);
     expect(memory.description_localizations).toBeNull();
   });

@@ -1,15 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import {
   groupChat,
   makeUser,
   privateChat,
-  startFakeTelegramServer,
-  type FakeTelegramServer,
   type SentMessage,
 } from '../doubles/fake-telegram-server.js';
 import { buttonsOf, pressButton } from '../doubles/telegram/buttons.js';
-import { useE2EApp } from '../support/e2e-app.js';
+import { useTelegramE2E } from '../support/telegram-e2e.js';
 
 /**
  * Facts on Telegram, through the real grammY bot against the fake Bot API: /remember, /memory
@@ -17,47 +14,26 @@ import { useE2EApp } from '../support/e2e-app.js';
  * the privacy rule between a group and a private chat.
  */
 describe('Telegram: facts people can see, correct and delete', () => {
-  const e2e = useE2EApp('telegram-facts');
-  let telegram: FakeTelegramServer;
+  const tg = useTelegramE2E('telegram-facts', {
+    botUsername: 'parrot_test_bot',
+    apiKey: 'sk-telegram-facts',
+    env: { LLM_TIMEOUT_MS: '3000', LLM_MAX_RETRIES: '0' },
+  });
+  const { e2e } = tg;
+  const say = tg.firstReply;
   const ann = makeUser(2001, 'Ann');
   const bob = makeUser(2002, 'Bob');
   const group = groupChat(-4101, 'Friends');
 
-  beforeEach(async () => {
-    telegram = await startFakeTelegramServer({ botUsername: 'parrot_test_bot' });
-  });
-  afterEach(async () => {
-    await e2e.stop(5000);
-    await telegram.close();
-  });
-
-  const startBot = (): Promise<App> =>
-    e2e.start({
-      ...e2e.baseEnv('sk-telegram-facts'),
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      STREAM_REPLIES: 'false',
-      LLM_TIMEOUT_MS: '3000',
-      LLM_MAX_RETRIES: '0',
-    });
-
-  async function say(
-    from: typeof ann,
-    chat: Parameters<FakeTelegramServer['sendMessage']>[1],
-    text: string,
-  ): Promise<SentMessage> {
-    const before = telegram.sentMessages().length;
-    telegram.sendMessage(from, chat, text);
-    await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
-    return telegram.sentMessages()[before]!;
-  }
-
   /** Presses a button and waits for Telegram's callback answer; returns its text. */
   async function press(from: typeof ann, sent: SentMessage, data: string): Promise<string> {
-    const before = telegram.callsTo('answerCallbackQuery').length;
-    expect(pressButton(telegram, from, sent, data).update_id).toBeGreaterThan(0);
-    await telegram.waitFor(() => telegram.callsTo('answerCallbackQuery').length > before, 8000);
-    return String(telegram.callsTo('answerCallbackQuery').at(-1)!.params.text);
+    const before = tg.telegram.callsTo('answerCallbackQuery').length;
+    expect(pressButton(tg.telegram, from, sent, data).update_id).toBeGreaterThan(0);
+    await tg.telegram.waitFor(
+      () => tg.telegram.callsTo('answerCallbackQuery').length > before,
+      8000,
+    );
+    return String(tg.telegram.callsTo('answerCallbackQuery').at(-1)!.params.text);
   }
 
   /** The system message of the last chat turn (not of a summary or a fact extraction). */
@@ -68,7 +44,7 @@ describe('Telegram: facts people can see, correct and delete', () => {
       .at(-1)!;
 
   it('remembers on request, lists with delete buttons only where the privacy rule allows, and only the person deletes', async () => {
-    await startBot();
+    await tg.start();
     expect((await say(ann, group, '/remember@parrot_test_bot I am allergic to peanuts')).text).toBe(
       'Noted: "I am allergic to peanuts". /memory shows what I know about you.',
     );
@@ -101,14 +77,14 @@ describe('Telegram: facts people can see, correct and delete', () => {
       'These buttons belong to the person who asked for /memory.',
     );
     expect(
-      telegram.sentMessages(group.id).find((m) => m.message_id === inGroup.message_id)!.edits,
+      tg.telegram.sentMessages(group.id).find((m) => m.message_id === inGroup.message_id)!.edits,
     ).toEqual([]);
 
     expect(await press(ann, inGroup, groupButton!.data)).toBe('Deleted: I no longer know that.');
     const groupMessage = () =>
-      telegram.sentMessages(group.id).find((m) => m.message_id === inGroup.message_id)!;
+      tg.telegram.sentMessages(group.id).find((m) => m.message_id === inGroup.message_id)!;
     // The callback is answered first; the list is redrawn right after.
-    await telegram.waitFor(() => !groupMessage().text.includes('peanuts'), 5000);
+    await tg.telegram.waitFor(() => !groupMessage().text.includes('peanuts'), 5000);
     const redrawn = groupMessage();
     expect(redrawn.text).not.toContain('peanuts');
     expect(buttonsOf(redrawn)).toEqual([]);
@@ -129,11 +105,10 @@ describe('Telegram: facts people can see, correct and delete', () => {
       if (asked.startsWith('Existing summary:')) return { text: 'They talked about food.' };
       return { text: 'Noted, tell me more about that.' };
     });
-    await e2e.start({
-      ...e2e.baseEnv('sk-telegram-facts'),
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      STREAM_REPLIES: 'false',
+    // Without this suite's LLM_TIMEOUT_MS and LLM_MAX_RETRIES: the defaults, as before.
+    await tg.start({
+      LLM_TIMEOUT_MS: undefined,
+      LLM_MAX_RETRIES: undefined,
       MEMORY_WINDOW_TOKENS: '150',
     });
     await say(ann, privateChat(ann), 'Remember this: I am allergic to peanuts.');
@@ -144,7 +119,7 @@ describe('Telegram: facts people can see, correct and delete', () => {
         `Here is a story about my day, part ${i}, with lots of words.`,
       );
     }
-    await telegram.waitFor(
+    await tg.telegram.waitFor(
       () =>
         e2e.openai.requests.some((r) =>
           String(r.body!.messages[1]?.content).startsWith('Known facts:'),
@@ -159,7 +134,7 @@ describe('Telegram: facts people can see, correct and delete', () => {
   });
 
   it('/memory, /remember and deleting work while the model is down; /remember off and on; /forget all', async () => {
-    await startBot();
+    await tg.start();
     e2e.openai.setHandler(() => ({ status: 503 }));
     await say(ann, privateChat(ann), '/remember I work night shifts');
     expect((await say(ann, privateChat(ann), '/remember off')).text).toContain(

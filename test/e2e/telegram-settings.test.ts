@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import {
-  groupChat,
-  makeUser,
-  privateChat,
-  startFakeTelegramServer,
-  type FakeTelegramServer,
-  type SentMessage,
-} from '../doubles/fake-telegram-server.js';
-import { useE2EApp } from '../support/e2e-app.js';
+import { groupChat, makeUser, privateChat } from '../doubles/fake-telegram-server.js';
+import { useTelegramE2E } from '../support/telegram-e2e.js';
 
 /**
  * Personas, models and budgets on Telegram, through the real grammY bot against the fake Bot API
@@ -17,60 +10,37 @@ import { useE2EApp } from '../support/e2e-app.js';
  * daily budget refusing turns without a model call until the next UTC day.
  */
 describe('Telegram: each chat its own persona and model, each person a budget', () => {
-  const e2e = useE2EApp('telegram-settings');
-  let telegram: FakeTelegramServer;
+  const tg = useTelegramE2E('telegram-settings', {
+    botUsername: 'parrot_test_bot',
+    apiKey: 'sk-telegram-settings',
+    env: { LLM_TIMEOUT_MS: '3000', LLM_MAX_RETRIES: '0' },
+  });
+  const { e2e } = tg;
+  const say = tg.firstReply;
   const ann = makeUser(3001, 'Ann');
   const bob = makeUser(3002, 'Bob');
   const pirates = groupChat(-5101, 'Pirates');
   const others = groupChat(-5102, 'Others');
   let now = Date.parse('2025-03-14T12:00:00Z');
 
-  beforeEach(async () => {
-    telegram = await startFakeTelegramServer({ botUsername: 'parrot_test_bot' });
+  beforeEach(() => {
     now = Date.parse('2025-03-14T12:00:00Z');
-  });
-  afterEach(async () => {
-    await e2e.stop(5000);
-    await telegram.close();
   });
 
   const startBot = (env: Record<string, string> = {}): Promise<App> =>
-    e2e.start(
-      {
-        ...e2e.baseEnv('sk-telegram-settings'),
-        TELEGRAM_BOT_TOKEN: telegram.token,
-        TELEGRAM_API_ROOT: telegram.apiRoot,
-        STREAM_REPLIES: 'false',
-        LLM_TIMEOUT_MS: '3000',
-        LLM_MAX_RETRIES: '0',
-        ...env,
-      },
-      undefined,
-      { now: () => now },
-    );
-
-  async function say(
-    from: typeof ann,
-    chat: Parameters<FakeTelegramServer['sendMessage']>[1],
-    text: string,
-  ): Promise<SentMessage> {
-    const before = telegram.sentMessages().length;
-    telegram.sendMessage(from, chat, text);
-    await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
-    return telegram.sentMessages()[before]!;
-  }
+    tg.start(env, { now: () => now });
 
   /** The system message of the last chat turn. */
   const systemPrompt = () => String(e2e.openai.requests.at(-1)!.body!.messages[0]!.content);
 
   it('gives a group the persona its administrator set, in that group only; others are refused politely', async () => {
     await startBot();
-    telegram.setMemberStatus(pirates.id, ann.id, 'administrator');
+    tg.telegram.setMemberStatus(pirates.id, ann.id, 'administrator');
     const persona = 'You are Captain Hook: speak like a pirate.';
     expect((await say(ann, pirates, `/persona@parrot_test_bot ${persona}`)).text).toBe(
       'Done: this is the persona of this chat now. /persona shows it, /persona reset removes it.',
     );
-    expect(telegram.callsTo('getChatMember').at(-1)!.params).toMatchObject({
+    expect(tg.telegram.callsTo('getChatMember').at(-1)!.params).toMatchObject({
       chat_id: pirates.id,
       user_id: ann.id,
     });
@@ -95,11 +65,11 @@ describe('Telegram: each chat its own persona and model, each person a budget', 
     expect(systemPrompt()).not.toContain('Captain Hook');
 
     // In a private chat the person sets their own, without asking Telegram who they are.
-    const lookups = telegram.callsTo('getChatMember').length;
+    const lookups = tg.telegram.callsTo('getChatMember').length;
     await say(bob, privateChat(bob), '/persona You are a butler.');
     await say(bob, privateChat(bob), 'hello');
     expect(systemPrompt()).toContain(JSON.stringify('You are a butler.'));
-    expect(telegram.callsTo('getChatMember')).toHaveLength(lookups);
+    expect(tg.telegram.callsTo('getChatMember')).toHaveLength(lookups);
 
     expect((await say(ann, pirates, '/persona@parrot_test_bot reset')).text).toBe(
       'Done: this chat has no persona any more.',
@@ -147,7 +117,7 @@ describe('Telegram: each chat its own persona and model, each person a budget', 
     );
     // Said once: the next refused turn is silent (the next message is /usage's answer), and the
     // commands still work.
-    telegram.sendMessage(ann, chat, 'third');
+    tg.telegram.sendMessage(ann, chat, 'third');
     expect((await say(ann, chat, '/usage')).text).toBe(
       'Tokens you used today: 110. This month: 110. Answers, summaries of our conversations and ' +
         'the facts I learn all count.\n\nYour daily allowance is 100 tokens: 0 left today. It ' +

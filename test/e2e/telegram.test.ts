@@ -1,17 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { lastUserText } from '../doubles/fake-openai-server.js';
 import {
   groupChat,
   makeUser,
   privateChat,
-  startFakeTelegramServer,
   supergroupChat,
-  type FakeTelegramServer,
-  type SentMessage,
 } from '../doubles/fake-telegram-server.js';
 import { startProgram } from '../support/program.js';
-import { useE2EApp } from '../support/e2e-app.js';
+import { useTelegramE2E } from '../support/telegram-e2e.js';
 
 /**
  * The real grammY bot of the project (built by createApp, exactly as `npm start` builds it)
@@ -19,58 +15,21 @@ import { useE2EApp } from '../support/e2e-app.js';
  * real Redis.
  */
 describe('Telegram end to end', () => {
-  const e2e = useE2EApp('telegram');
-  let telegram: FakeTelegramServer;
-  let env: Record<string, string>;
+  const tg = useTelegramE2E('telegram', {
+    botUsername: 'parrot_test_bot',
+    apiKey: 'sk-telegram-e2e',
+    env: { LLM_TIMEOUT_MS: '5000' },
+  });
+  const { e2e, say, sentSince, promptOf } = tg;
 
   const ann = makeUser(1001, 'Ann');
   const bob = makeUser(1002, 'Bob');
   const group = groupChat(-4001, 'Friends');
   const forum = supergroupChat(-1001234567890, 'Forum', { isForum: true });
 
-  beforeEach(async () => {
-    // A fresh Telegram per test: no update of one test can reach the bot of the next.
-    telegram = await startFakeTelegramServer({ botUsername: 'parrot_test_bot' });
-    env = {
-      ...e2e.baseEnv('sk-telegram-e2e'),
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      STREAM_REPLIES: 'false',
-      LLM_TIMEOUT_MS: '5000',
-    };
-  });
-  afterEach(async () => {
-    await e2e.stop(5000);
-    await telegram.close();
-  });
-
-  const startBot = (overrides: Record<string, string> = {}): Promise<App> =>
-    e2e.start({ ...env, ...overrides });
-
-  /** Messages the bot sent since `before`, in order. */
-  const sentSince = (before: number, chatId?: number): SentMessage[] =>
-    telegram.sentMessages(chatId).slice(before);
-
-  async function say(
-    from: typeof ann,
-    chat: Parameters<FakeTelegramServer['sendMessage']>[1],
-    text: string,
-    extra = {},
-  ) {
-    const before = telegram.sentMessages().length;
-    const update = telegram.sendMessage(from, chat, text, extra);
-    await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
-    // Let a multi-part answer finish.
-    await new Promise((r) => setTimeout(r, 150));
-    return { update, replies: sentSince(before) };
-  }
-
-  const promptOf = (index: number) =>
-    e2e.openai.requests[index]!.body!.messages.map((m) => String(m.content));
-
   it('remembers a private conversation, answering as a reply with "typing…" and registered commands', async () => {
-    await startBot();
-    expect(telegram.commands().map((c) => c.command)).toEqual([
+    await tg.start();
+    expect(tg.telegram.commands().map((c) => c.command)).toEqual([
       'start',
       'help',
       'memory',
@@ -86,7 +45,7 @@ describe('Telegram end to end', () => {
       text: 'echo: My name is Ann.',
       reply_parameters: { message_id: first.update.message!.message_id },
     });
-    expect(telegram.callsTo('sendChatAction').at(-1)!.params).toMatchObject({
+    expect(tg.telegram.callsTo('sendChatAction').at(-1)!.params).toMatchObject({
       action: 'typing',
       chat_id: ann.id,
     });
@@ -101,10 +60,10 @@ describe('Telegram end to end', () => {
   });
 
   it('in groups answers only mentions and replies to its messages, never calling the model otherwise', async () => {
-    await startBot();
-    const before = telegram.sentMessages().length;
-    telegram.sendMessage(ann, group, 'just talking among friends');
-    telegram.sendMessage(bob, group, 'hey @someone_else look');
+    await tg.start();
+    const before = tg.telegram.sentMessages().length;
+    tg.telegram.sendMessage(ann, group, 'just talking among friends');
+    tg.telegram.sendMessage(bob, group, 'hey @someone_else look');
     const mentioned = await say(ann, group, '@parrot_test_bot what is 2+2?');
     expect(e2e.openai.requests).toHaveLength(1);
     expect(lastUserText(e2e.openai.requests[0]!.body!)).toBe('what is 2+2?');
@@ -119,7 +78,7 @@ describe('Telegram end to end', () => {
   });
 
   it('never shares memory between users in a group, or with the same user in a DM', async () => {
-    await startBot();
+    await tg.start();
     await say(ann, group, '@parrot_test_bot Ann secret: blue');
     await say(bob, group, '@parrot_test_bot what is the secret?');
     await say(ann, privateChat(ann), 'what is the secret?');
@@ -130,9 +89,9 @@ describe('Telegram end to end', () => {
   });
 
   it('keeps forum topics apart and answers in the same topic', async () => {
-    await startBot();
-    const topicA = telegram.createForumTopic(ann, forum, 'Topic A').message_thread_id;
-    const topicB = telegram.createForumTopic(ann, forum, 'Topic B').message_thread_id;
+    await tg.start();
+    const topicA = tg.telegram.createForumTopic(ann, forum, 'Topic A').message_thread_id;
+    const topicB = tg.telegram.createForumTopic(ann, forum, 'Topic B').message_thread_id;
     const inA = await say(ann, forum, '@parrot_test_bot in topic A', { message_thread_id: topicA });
     expect(inA.replies[0]).toMatchObject({ message_thread_id: topicA, text: 'echo: in topic A' });
     await say(ann, forum, '@parrot_test_bot in topic B', { message_thread_id: topicB });
@@ -145,7 +104,7 @@ describe('Telegram end to end', () => {
   });
 
   it('/memory, /forget and /forget all', async () => {
-    await startBot();
+    await tg.start();
     await say(ann, privateChat(ann), 'I like oolong.');
     await say(ann, group, '@parrot_test_bot I like espresso.');
     expect((await say(ann, privateChat(ann), '/memory')).replies[0]!.text).toMatch(
@@ -171,7 +130,7 @@ describe('Telegram end to end', () => {
   });
 
   it('delivers a 10,000-character answer in valid pieces, the first as a reply', async () => {
-    await startBot();
+    await tg.start();
     const paragraph = '**Point.** This & that < those, with `code` and _style_. '.repeat(8);
     const code =
       '```python\n' +
@@ -180,9 +139,9 @@ describe('Telegram end to end', () => {
     const answer = [...Array.from({ length: 20 }, () => paragraph), code, paragraph].join('\n\n');
     expect(answer.length).toBeGreaterThan(10_000);
     e2e.openai.enqueue({ text: answer });
-    const before = telegram.sentMessages().length;
-    telegram.sendMessage(ann, privateChat(ann), 'long please');
-    await telegram.waitFor(() => telegram.sentMessages().length - before >= 3, 8000);
+    const before = tg.telegram.sentMessages().length;
+    tg.telegram.sendMessage(ann, privateChat(ann), 'long please');
+    await tg.telegram.waitFor(() => tg.telegram.sentMessages().length - before >= 3, 8000);
     await new Promise((r) => setTimeout(r, 300));
     const pieces = sentSince(before);
     expect(pieces.length).toBeGreaterThanOrEqual(3);
@@ -198,13 +157,13 @@ describe('Telegram end to end', () => {
   });
 
   it('gets the words through when markup is broken or Telegram rejects the entities', async () => {
-    await startBot();
+    await tg.start();
     e2e.openai.enqueue({ text: '**unclosed bold and <b>raw tag & `code' });
     const broken = await say(ann, privateChat(ann), 'break it');
     expect(broken.replies[0]!.text).toBe('**unclosed bold and <b>raw tag & `code');
 
     e2e.openai.enqueue({ text: 'Fine **text**' });
-    telegram.failNext('sendMessage', {
+    tg.telegram.failNext('sendMessage', {
       error_code: 400,
       description: "Bad Request: can't parse entities: Unsupported start tag",
     });
@@ -214,19 +173,19 @@ describe('Telegram end to end', () => {
   });
 
   it('retries a 429 on sendMessage after retry_after and delivers once', async () => {
-    await startBot();
-    telegram.failNext('sendMessage', { error_code: 429, retry_after: 1 });
+    await tg.start();
+    tg.telegram.failNext('sendMessage', { error_code: 429, retry_after: 1 });
     const started = Date.now();
     const { replies } = await say(ann, privateChat(ann), 'rate limited?');
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(replies).toHaveLength(1);
     expect(
-      telegram.callsTo('sendMessage').filter((c) => c.params.text === 'echo: rate limited?'),
+      tg.telegram.callsTo('sendMessage').filter((c) => c.params.text === 'echo: rate limited?'),
     ).toHaveLength(2);
   });
 
   it('answers unreadable media in a private chat with a notice, and apologises for failures, without silence', async () => {
-    await startBot();
+    await tg.start();
     const sticker = await say(ann, privateChat(ann), '', {
       sticker: { file_id: 'f', file_unique_id: 'u', width: 1, height: 1 } as never,
     });
@@ -245,15 +204,15 @@ describe('Telegram end to end', () => {
   });
 
   it('keeps "typing…" up while a slow answer is generated', async () => {
-    await startBot();
+    await tg.start();
     e2e.openai.enqueue({ text: 'slow but sure', delayMs: 4600 });
-    const before = telegram.callsTo('sendChatAction').length;
+    const before = tg.telegram.callsTo('sendChatAction').length;
     await say(ann, privateChat(ann), 'take your time');
-    expect(telegram.callsTo('sendChatAction').length - before).toBeGreaterThanOrEqual(2);
+    expect(tg.telegram.callsTo('sendChatAction').length - before).toBeGreaterThanOrEqual(2);
   });
 
   it('still answers when Redis is unreachable, saying it answered without memory', async () => {
-    await startBot({ REDIS_URL: 'redis://127.0.0.1:1' });
+    await tg.start({ REDIS_URL: 'redis://127.0.0.1:1' });
     const { replies } = await say(ann, privateChat(ann), 'hello?');
     expect(replies[0]!.text).toBe(
       'echo: hello?\n\nI cannot reach my memory right now, so I answered without our earlier conversation.',
@@ -264,38 +223,38 @@ describe('Telegram end to end', () => {
   });
 
   it('ignores edited messages and messages from bots', async () => {
-    await startBot();
+    await tg.start();
     const { update } = await say(ann, privateChat(ann), 'original');
-    telegram.editMessage(ann.id, update.message!.message_id, 'edited');
+    tg.telegram.editMessage(ann.id, update.message!.message_id, 'edited');
     const otherBot = { ...makeUser(3003, 'Robo'), is_bot: true };
-    telegram.sendMessage(otherBot, group, '@parrot_test_bot hi from a bot');
+    tg.telegram.sendMessage(otherBot, group, '@parrot_test_bot hi from a bot');
     await new Promise((r) => setTimeout(r, 500));
     expect(e2e.openai.requests).toHaveLength(1);
   });
 
   it('streams a slow answer by editing one message, at most about once a second', async () => {
-    await startBot({ STREAM_REPLIES: 'true' });
+    await tg.start({ STREAM_REPLIES: 'true' });
     const words = Array.from({ length: 24 }, (_, i) => `word${i} `);
     e2e.openai.enqueue({ text: words.join('').trim(), chunks: words, chunkDelayMs: 150 });
-    const before = telegram.sentMessages().length;
-    telegram.sendMessage(ann, privateChat(ann), 'stream please');
-    await telegram.waitFor(() => sentSince(before)[0]?.text === words.join('').trim(), 10_000);
+    const before = tg.telegram.sentMessages().length;
+    tg.telegram.sendMessage(ann, privateChat(ann), 'stream please');
+    await tg.telegram.waitFor(() => sentSince(before)[0]?.text === words.join('').trim(), 10_000);
     const [message] = sentSince(before);
     expect(sentSince(before)).toHaveLength(1);
     expect(message!.edits.length).toBeGreaterThanOrEqual(2);
-    const edits = telegram.callsTo('editMessageText').map((c) => c.at);
+    const edits = tg.telegram.callsTo('editMessageText').map((c) => c.at);
     for (let i = 1; i < edits.length - 1; i++)
       expect(edits[i]! - edits[i - 1]!).toBeGreaterThanOrEqual(900);
   });
 
   it('answers only allowed users and chats: a polite refusal in private, silence in groups', async () => {
-    await startBot({
+    await tg.start({
       ALLOWED_USER_IDS: `telegram:${ann.id}`,
       TELEGRAM_ALLOWED_CHAT_IDS: String(group.id),
     });
     const refused = await say(bob, privateChat(bob), 'let me in');
     expect(refused.replies[0]!.text).toMatch(/^Sorry, I am not available to you here/);
-    telegram.sendMessage(bob, group, '@parrot_test_bot me too?');
+    tg.telegram.sendMessage(bob, group, '@parrot_test_bot me too?');
     const annInGroup = await say(ann, group, '@parrot_test_bot hello');
     expect(annInGroup.replies.map((m) => m.text)).toEqual(['echo: hello']);
     const annInDm = await say(ann, privateChat(ann), 'and in private?');
@@ -306,27 +265,27 @@ describe('Telegram end to end', () => {
   });
 
   it('keeps memory across a restart of the bot (Redis)', async () => {
-    await startBot();
+    await tg.start();
     await say(ann, privateChat(ann), 'Remember: my cat is called Tom.');
     await e2e.stop(1000);
-    await startBot();
+    await tg.start();
     await say(ann, privateChat(ann), 'What is my cat called?');
     expect(promptOf(1)).toContain('Remember: my cat is called Tom.');
   });
 
   it('serves the webhook, checking the secret on every request', async () => {
-    const started = await startBot({
+    const started = await tg.start({
       TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
       TELEGRAM_WEBHOOK_SECRET: 'hook-secret',
       HTTP_PORT: '0',
     });
-    expect(telegram.webhook).toMatchObject({
+    expect(tg.telegram.webhook).toMatchObject({
       url: 'https://bot.example.com/telegram/webhook',
       secret_token: 'hook-secret',
     });
     const url = `http://127.0.0.1:${started.httpPort}/telegram/webhook`;
     // The fake queues it for getUpdates (unused in webhook mode); we deliver it as Telegram would.
-    const update = telegram.sendMessage(ann, privateChat(ann), 'via webhook');
+    const update = tg.telegram.sendMessage(ann, privateChat(ann), 'via webhook');
     const wrong = await fetch(url, {
       method: 'POST',
       body: JSON.stringify(update),
@@ -348,30 +307,30 @@ describe('Telegram end to end', () => {
       headers: { 'x-telegram-bot-api-secret-token': 'hook-secret' },
     });
     expect(badJson.status).toBe(400);
-    const before = telegram.sentMessages().length;
+    const before = tg.telegram.sentMessages().length;
     const ok = await fetch(url, {
       method: 'POST',
       body: JSON.stringify(update),
       headers: { 'x-telegram-bot-api-secret-token': 'hook-secret' },
     });
     expect(ok.status).toBe(200);
-    await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
+    await tg.telegram.waitFor(() => tg.telegram.sentMessages().length > before, 8000);
     expect(sentSince(before)[0]!.text).toBe('echo: via webhook');
     expect(e2e.openai.requests).toHaveLength(1);
   });
 
   it('the real program stops cleanly on SIGTERM while polling', async () => {
-    const program = startProgram('main.ts', { LOG_LEVEL: 'info', ...env });
-    await telegram.waitFor(
+    const program = startProgram('main.ts', { LOG_LEVEL: 'info', ...tg.env });
+    await tg.telegram.waitFor(
       () => program.stdout().includes('telegram long polling started'),
       15_000,
     );
-    const before = telegram.sentMessages().length;
-    telegram.sendMessage(bob, privateChat(bob), 'hello from the real process');
-    await telegram.waitFor(() => telegram.sentMessages().length > before, 8000);
+    const before = tg.telegram.sentMessages().length;
+    tg.telegram.sendMessage(bob, privateChat(bob), 'hello from the real process');
+    await tg.telegram.waitFor(() => tg.telegram.sentMessages().length > before, 8000);
     program.child.kill('SIGTERM');
     expect(await program.exited).toBe(0);
     expect(program.stdout()).toContain('"msg":"stopped"');
-    expect(program.stdout()).not.toContain(telegram.token.split(':')[1]!);
+    expect(program.stdout()).not.toContain(tg.telegram.token.split(':')[1]!);
   });
 });
