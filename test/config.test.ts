@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { configProblems } from './support/config-problems.js';
+import { parseConfig } from '../src/config.js';
 
 const minimal = { OPENAI_API_KEY: 'sk-test-secret' };
-
-function problems(env: Record<string, string>): string {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {
@@ -173,9 +164,9 @@ describe('configuration', () => {
       ],
     });
     expect(
-      problems({ ...minimal, REDIS_SENTINELS: 'nonsense', REDIS_SENTINEL_NAME: 'mymaster' }),
+      configProblems({ ...minimal, REDIS_SENTINELS: 'nonsense', REDIS_SENTINEL_NAME: 'mymaster' }),
     ).toContain('REDIS_SENTINELS must be host:port pairs');
-    expect(problems({ ...minimal, REDIS_SENTINELS: 'a:1' })).toContain(
+    expect(configProblems({ ...minimal, REDIS_SENTINELS: 'a:1' })).toContain(
       'REDIS_SENTINEL_NAME must be set',
     );
     expect(parseConfig({ ...minimal, RATE_LIMIT_PER_MINUTE: '0' }).ratePerMinute).toBe(0);
@@ -197,7 +188,7 @@ describe('configuration', () => {
       telegramChats: undefined,
       discordGuilds: undefined,
     });
-    expect(problems({ ...minimal, ALLOWED_USER_IDS: 'slack:1' })).toContain(
+    expect(configProblems({ ...minimal, ALLOWED_USER_IDS: 'slack:1' })).toContain(
       'ALLOWED_USER_IDS must be comma-separated',
     );
   });
@@ -215,7 +206,7 @@ describe('configuration', () => {
         DISCORD_MESSAGE_CONTENT: 'yes',
       }),
     ).toMatchObject({ discord: { apiUrl: 'http://proxy:8080/api', messageContent: true } });
-    const message = problems({ ...minimal, DISCORD_TOKEN: 'short token' });
+    const message = configProblems({ ...minimal, DISCORD_TOKEN: 'short token' });
     expect(message).toContain('DISCORD_TOKEN must be the bot token');
     expect(message).not.toContain('short token');
   });
@@ -243,7 +234,7 @@ describe('configuration', () => {
       httpPort: 8080,
     });
     expect(
-      problems({ ...minimal, TELEGRAM_BOT_TOKEN: 'not a token', STREAM_REPLIES: 'maybe' }),
+      configProblems({ ...minimal, TELEGRAM_BOT_TOKEN: 'not a token', STREAM_REPLIES: 'maybe' }),
     ).toMatch(
       /TELEGRAM_BOT_TOKEN must look like 123456789:ABC-DEF… \(the token from @BotFather\)\n.*STREAM_REPLIES must be true or false \(got "maybe"\)/s,
     );
@@ -257,7 +248,7 @@ describe('configuration', () => {
   });
 
   it('names each malformed variable, the rule and the value', () => {
-    const message = problems({
+    const message = configProblems({
       ...minimal,
       MEMORY_TTL_SECONDS: 'a week',
       MEMORY_WINDOW_TOKENS: '-5',
@@ -280,16 +271,19 @@ describe('configuration', () => {
   });
 
   it('never repeats a secret in an error', () => {
-    const message = problems({ OPENAI_API_KEY: 'sk-test-secret', OPENAI_BASE_URL: 'not a url' });
+    const message = configProblems({
+      OPENAI_API_KEY: 'sk-test-secret',
+      OPENAI_BASE_URL: 'not a url',
+    });
     expect(message).toContain('OPENAI_BASE_URL');
     expect(message).not.toContain('sk-test-secret');
-    const url = problems({ ...minimal, REDIS_URL: 'http://user:hunter2@redis:6379' });
+    const url = configProblems({ ...minimal, REDIS_URL: 'http://user:hunter2@redis:6379' });
     expect(url).toContain('REDIS_URL must start with redis:// or rediss://, not http://');
     expect(url).not.toContain('hunter2');
   });
 
   it('explains the two ways to configure a model when neither is given', () => {
-    const message = problems({});
+    const message = configProblems({});
     expect(message).toContain('OPENAI_API_KEY');
     expect(message).toContain('OPENAI_BASE_URL=http://localhost:11434/v1');
     expect(message).toMatch(/Ollama/);
@@ -303,7 +297,7 @@ describe('configuration', () => {
 
   it('refuses a summary cap larger than the window', () => {
     expect(
-      problems({ ...minimal, MEMORY_WINDOW_TOKENS: '500', SUMMARY_MAX_TOKENS: '600' }),
+      configProblems({ ...minimal, MEMORY_WINDOW_TOKENS: '500', SUMMARY_MAX_TOKENS: '600' }),
     ).toContain('SUMMARY_MAX_TOKENS (600) must not exceed MEMORY_WINDOW_TOKENS (500)');
   });
 });
@@ -324,7 +318,7 @@ describe('defaults that depend on other variables, and problems reported togethe
 
   it('refuses only an explicit conflict between the summary cap and the window', () => {
     expect(
-      problems({ ...minimal, MEMORY_WINDOW_TOKENS: '300', SUMMARY_MAX_TOKENS: '400' }),
+      configProblems({ ...minimal, MEMORY_WINDOW_TOKENS: '300', SUMMARY_MAX_TOKENS: '400' }),
     ).toContain('SUMMARY_MAX_TOKENS (400) must not exceed MEMORY_WINDOW_TOKENS (300)');
     expect(
       parseConfig({ ...minimal, MEMORY_WINDOW_TOKENS: '300', SUMMARY_MAX_TOKENS: '300' }).memory
@@ -333,7 +327,7 @@ describe('defaults that depend on other variables, and problems reported togethe
   });
 
   it('reports every problem at once, malformed values and conflicts alike', () => {
-    const message = problems({
+    const message = configProblems({
       LLM_TEMPERATURE: '9',
       REDIS_SENTINELS: 'a:1',
       MEMORY_WINDOW_TOKENS: '500',

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { configProblems } from '../support/config-problems.js';
+import { parseConfig } from '../../src/config.js';
 
 const minimal = { OPENAI_API_KEY: 'sk-test' };
-
-function problems(env: Record<string, string>): string {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('MEMORY_STORE and SQLITE_PATH', () => {
   it('keeps memory in ./data/chatmem.db with no configuration at all', () => {
@@ -47,12 +38,12 @@ describe('MEMORY_STORE and SQLITE_PATH', () => {
   });
 
   it('refuses MEMORY_STORE=redis without a Redis, and an unknown store, saying how to fix it', () => {
-    expect(problems({ ...minimal, MEMORY_STORE: 'redis' })).toContain(
+    expect(configProblems({ ...minimal, MEMORY_STORE: 'redis' })).toContain(
       'MEMORY_STORE=redis needs a Redis: set REDIS_URL (e.g. redis://localhost:6379), or ' +
         'REDIS_SENTINELS and REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES; or unset MEMORY_STORE ' +
         'to keep memory in a SQLite file (SQLITE_PATH)',
     );
-    expect(problems({ ...minimal, MEMORY_STORE: 'postgres' })).toContain(
+    expect(configProblems({ ...minimal, MEMORY_STORE: 'postgres' })).toContain(
       'MEMORY_STORE must be redis, sqlite or memory (unset: redis when REDIS_URL is set, else ' +
         'sqlite) (got "postgres")',
     );

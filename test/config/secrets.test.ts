@@ -1,30 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { configProblems } from '../support/config-problems.js';
 
 /** Plain letters and digits, so no percent-encoding or escaping could disguise it. */
 const secret = 'Qz9hunter2secret';
 const minimal = { OPENAI_API_KEY: 'sk-test-key' };
 
-function problems(env: Record<string, string>): string {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
-
 describe('configuration errors never echo a secret', () => {
   it('hides a Redis password containing "/" (the whole user info, parsed)', () => {
-    const message = problems({ ...minimal, REDIS_URL: `redis://:pa/${secret}@host:6379` });
+    const message = configProblems({ ...minimal, REDIS_URL: `redis://:pa/${secret}@host:6379` });
     expect(message).toContain('REDIS_URL is not a valid URL (got "redis://***@host:6379")');
     expect(message).toContain('percent-encode');
     expect(message).not.toContain(secret);
   });
 
   it('hides the sentinel password of REDIS_URL', () => {
-    const message = problems({
+    const message = configProblems({
       ...minimal,
       REDIS_URL: `http://h:6379/0?sentinelPassword=${secret}`,
     });
@@ -39,7 +29,7 @@ describe('configuration errors never echo a secret', () => {
       `user:${secret}@h1:26379`,
       `${secret}@h1:26379`,
     ]) {
-      const sentinels = problems({
+      const sentinels = configProblems({
         ...minimal,
         REDIS_SENTINELS: `${entry},h2:26379`,
         REDIS_SENTINEL_NAME: 'mymaster',
@@ -47,14 +37,14 @@ describe('configuration errors never echo a secret', () => {
       expect(sentinels, entry).toContain('REDIS_SENTINELS');
       expect(sentinels, entry).toContain('a password in REDIS_URL');
       expect(sentinels, entry).not.toContain(secret);
-      const cluster = problems({ ...minimal, REDIS_CLUSTER_NODES: `h0:7000,${entry}` });
+      const cluster = configProblems({ ...minimal, REDIS_CLUSTER_NODES: `h0:7000,${entry}` });
       expect(cluster, entry).toContain('REDIS_CLUSTER_NODES');
       expect(cluster, entry).not.toContain(secret);
     }
   });
 
   it('names REDIS_URL and explains percent-encoding when its password has a stray "%"', () => {
-    const message = problems({ ...minimal, REDIS_URL: `redis://:${secret}%zz@host:6379` });
+    const message = configProblems({ ...minimal, REDIS_URL: `redis://:${secret}%zz@host:6379` });
     expect(message).toMatch(/REDIS_URL.*percent-encode/);
     expect(message).not.toContain('URI malformed');
     expect(message).not.toContain(secret);
@@ -122,7 +112,7 @@ describe('configuration errors never echo a secret', () => {
     ];
     for (const [variable, env] of cases) {
       const label = `${variable}: ${JSON.stringify(env)}`;
-      const message = problems(
+      const message = configProblems(
         Object.fromEntries(
           Object.entries({ ...everywhere, ...env }).filter(
             (entry): entry is [string, string] => entry[1] !== undefined,
