@@ -212,4 +212,34 @@ describe('the logger', () => {
     expect(log.text()).not.toMatch(/pw-k3y|k3y-2/);
     expect(log.text()).toContain('[redacted]');
   });
+
+  it('censors known keys down to three levels, in arrays and child bindings, never changing the caller’s object', () => {
+    const log = capture('info');
+    const object = {
+      headers: { authorization: 'Bearer top-s3cret' },
+      config: { headers: { authorization: 'Bearer deep-s3cret' } },
+      clients: [{ token: 'array-s3cret' }],
+      kept: { name: 'visible', nested: { ok: 1 } },
+    };
+    const before = structuredClone(object);
+    log.logger.info(object, 'x');
+    log.logger.child({ token: 'child-s3cret' }).info('y');
+    log.logger.child({ component: 'c' }).child({ password: 'grandchild-s3cret' }).info('z');
+    expect(log.text()).not.toMatch(/s3cret/);
+    const [first, , third] = log.lines();
+    expect(third).toMatchObject({ component: 'c', password: '[redacted]', msg: 'z' });
+    expect(first).toMatchObject({
+      headers: { authorization: '[redacted]' },
+      config: { headers: { authorization: '[redacted]' } },
+      clients: [{ token: '[redacted]' }],
+      kept: { name: 'visible', nested: { ok: 1 } },
+    });
+    expect(object).toEqual(before);
+  });
+
+  it('returns a log object with nothing to censor as it is (no copy per line)', async () => {
+    const { censorCredentials } = await import('../src/logger.js');
+    const object = { platform: 'telegram', session: 's', usage: { inputTokens: 3 }, list: [1, 2] };
+    expect(censorCredentials(object)).toBe(object);
+  });
 });
