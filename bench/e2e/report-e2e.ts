@@ -63,7 +63,8 @@ export function renderE2e(input: E2eReportInput): string[] {
     "**Method.** Each bot runs as its own process and is driven through the project's fake Telegram " +
       'Bot API server (real HTTP, real long polling) with the fake OpenAI server, both in the ' +
       "benchmark's process, and a `redis-server` the benchmark starts for itself (so `INFO cpu` counts " +
-      'these bots only). **Ours** is `node dist/main.js` built from src/ by `tsc` exactly as ' +
+      'these bots only). **Ours** runs as `npm start` and the Docker image start it, ' +
+      `\`node ${[...e2e.startFlags, 'dist/main.js'].join(' ')}\`, built from src/ exactly as ` +
       '`npm run build` does (into `node_modules/.cache/chatmem-bench/dist`, leaving `dist/` alone), ' +
       `with only Telegram configured, the Redis store, \`LOG_LEVEL=${LOG_LEVEL}\` (its default: one ` +
       'line per turn, written to a file), `RATE_LIMIT_PER_MINUTE=0`, other settings at their ' +
@@ -122,6 +123,8 @@ export function renderE2e(input: E2eReportInput): string[] {
     'Every run:',
     runTable([...e2e.throughput.ours, ...e2e.throughput.recipe]),
   );
+
+  p(...flagSection(e2e, ours, recipe));
 
   const r = e2e.realistic;
   const wide = e2e.realisticWideRunner;
@@ -271,5 +274,50 @@ function targets(input: E2eReportInput, ours: BotFigures, recipe: BotFigures): T
       verdict: heap === undefined ? '–' : Math.abs(heap) < 100 ? 'met' : '**missed**',
       met: heap !== undefined && Math.abs(heap) < 100,
     },
+  ];
+}
+
+/** What the start command's V8 flags save and cost, for ours and for the recipe. */
+function flagSection(e2e: E2eResults, ours: BotFigures, recipe: BotFigures): string[] {
+  const flags = e2e.startFlags.length ? e2e.startFlags.map((f) => `\`${f}\``).join(' ') : 'none';
+  const { oursWithout, recipeWith } = e2e.flagRuns;
+  const line = (name: string, idle: number, after: number, cpu: number) => [
+    name,
+    mib(idle),
+    mib(after),
+    cpu.toFixed(2),
+  ];
+  return [
+    "## The start command's V8 flags",
+    `\`npm start\` and the Docker image run ours with ${flags}: V8's young generation is kept ` +
+      'small, so garbage is collected while it is young instead of the heap growing to hold it. ' +
+      'The flags are not code of ours (any Node program can be started with them), so both bots ' +
+      'ran once more with the other setting: ours without the flags, the recipe with them. ' +
+      'Ours and the recipe with their usual start are the medians of the throughput runs above; ' +
+      'the other two rows are one run each.',
+    table(
+      ['bot, start', 'idle RSS, MiB', 'RSS after the run, MiB', 'CPU per turn, ms'],
+      [
+        line('ours, with the flags (as started)', ours.idleRss, ours.rssAfter, ours.cpuMsPerTurn),
+        line(
+          'ours, plain `node`',
+          oursWithout.idleRss,
+          oursWithout.rssAfter,
+          oursWithout.cpuMsPerTurn,
+        ),
+        line(
+          'recipe, plain `node` (as started)',
+          recipe.idleRss,
+          recipe.rssAfter,
+          recipe.cpuMsPerTurn,
+        ),
+        line(
+          'recipe, with the flags',
+          recipeWith.idleRss,
+          recipeWith.rssAfter,
+          recipeWith.cpuMsPerTurn,
+        ),
+      ],
+    ),
   ];
 }

@@ -30,6 +30,8 @@ export interface BotRun {
   readonly cpuProfile?: boolean;
   /** Added to the bot's environment (a diagnostic variant). */
   readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Node flags before the script: ours gets those of its start command (see `startFlags`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface BotRunResult {
@@ -152,7 +154,10 @@ export async function measureBot(run: BotRun): Promise<BotRunResult> {
   const bot = startBot({
     label: run.bot,
     script: run.script,
-    nodeArgs: run.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${run.dir}`] : [],
+    nodeArgs: [
+      ...(run.nodeArgs ?? []),
+      ...(run.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${run.dir}`] : []),
+    ],
     env: { ...env, ...run.extraEnv },
     cwd: run.dir,
   });

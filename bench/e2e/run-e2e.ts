@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { analyzeProfile, readProfile, type ProfileBreakdown } from '../cpu-profile.js';
@@ -49,6 +49,21 @@ export const REALISTIC_PLAN: DrivePlan = {
 };
 /** Updates the diagnostic recipe run handles at once (@grammyjs/runner's default is 500). */
 export const WIDE_CONCURRENCY = 5000;
+/**
+ * The Node flags of `npm start` (and of the Docker image, which a test keeps the same): ours runs
+ * as operators start it, `node <flags> dist/main.js`.
+ */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = (pkg.scripts.start ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js') {
+    throw new Error(`npm start is not "node [flags] dist/main.js": ${pkg.scripts.start}`);
+  }
+  return words.slice(1, -1);
+}
+
 /** Ours logs at its default level, one line per turn: part of what an operator runs. */
 export const LOG_LEVEL = 'info';
 
@@ -70,6 +85,13 @@ export interface E2eResults {
   readonly pace: ModelPace;
   /** What each library adds to a bare node's RSS. */
   readonly footprints: readonly FootprintRow[];
+  /** The Node flags of `npm start` that ours ran with. */
+  readonly startFlags: readonly string[];
+  /**
+   * What those flags do, one throughput run each: ours without them, the recipe with them (the
+   * flags are not code of ours: any Node program can be started with them).
+   */
+  readonly flagRuns: { readonly oursWithout: BotRunResult; readonly recipeWith: BotRunResult };
   readonly buildSeconds: number;
   readonly seconds: number;
 }
@@ -91,6 +113,7 @@ export async function runE2e(log: (line: string) => void): Promise<E2eResults> {
   const redis = connect(env.url);
   const prefix = `chatmem-bench-e2e-${randomUUID().slice(0, 8)}`;
   let runNumber = 0;
+  const flags = startFlags();
   // Ctrl+C reaches the bots and the redis-server too (one process group); leave no files behind.
   const interrupted = () => {
     rmSync(work, { recursive: true, force: true });
@@ -109,7 +132,12 @@ export async function runE2e(log: (line: string) => void): Promise<E2eResults> {
       bot: BotName,
       plan: DrivePlan,
       pace: ModelPace,
-      options: { stream?: boolean; cpuProfile?: boolean; extraEnv?: Record<string, string> } = {},
+      options: {
+        stream?: boolean;
+        cpuProfile?: boolean;
+        extraEnv?: Record<string, string>;
+        nodeArgs?: string[];
+      } = {},
     ) => {
       const n = ++runNumber;
       const result = await measureBot({
@@ -125,6 +153,7 @@ export async function runE2e(log: (line: string) => void): Promise<E2eResults> {
         dir: mkdtempSync(join(work, `${n}-${bot}-`)),
         cpuProfile: options.cpuProfile,
         extraEnv: options.extraEnv,
+        nodeArgs: options.nodeArgs ?? (bot === 'ours' ? flags : []),
       });
       // Keys of the run go now: the next run starts from the same empty Redis.
       await deleteKeys(redis, `${prefix}:${n}`);
@@ -144,6 +173,14 @@ export async function runE2e(log: (line: string) => void): Promise<E2eResults> {
     for (let i = 0; i < THROUGHPUT_RUNS; i++) {
       for (const bot of BOTS) throughput[bot].push(await measure(bot, THROUGHPUT_PLAN, INSTANT));
     }
+
+    log(
+      `  the start flags (${flags.join(' ') || 'none'}): ours without them, the recipe with them`,
+    );
+    const flagRuns = {
+      oursWithout: await measure('ours', THROUGHPUT_PLAN, INSTANT, { nodeArgs: [] }),
+      recipeWith: await measure('recipe', THROUGHPUT_PLAN, INSTANT, { nodeArgs: flags }),
+    };
 
     log(
       `  CPU profiles (--cpu-prof), ${PROFILE_PLAN.sessions} sessions × ${PROFILE_PLAN.turnsEach} turns`,
@@ -188,6 +225,8 @@ export async function runE2e(log: (line: string) => void): Promise<E2eResults> {
       redisProbe,
       pace: REALISTIC_PACE,
       footprints,
+      startFlags: flags,
+      flagRuns,
       buildSeconds,
       seconds: (performance.now() - started) / 1000,
     };
