@@ -43,6 +43,10 @@ export function buildOurs(): string {
     );
   }
   cpSync(new URL('src/memory/scripts', ROOT), `${outDir}memory/scripts`, { recursive: true });
+  // The same script as the build's last step: it writes the tokenizer's tables where the compiled
+  // program reads them (core/o200k_base.bin next to its own compiled file), so ours runs with
+  // the tables file as the image does, not with the ranks module.
+  execFileSync(process.execPath, [`${outDir}write-token-tables.js`], { stdio: 'pipe' });
   return `${outDir}main.js`;
 }
 

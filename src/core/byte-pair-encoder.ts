@@ -1,11 +1,5 @@
-/**
- * Ranks of a tiktoken encoding in the form js-tiktoken ships them (`js-tiktoken/ranks/*`):
- * `bpe_ranks` holds lines `<label> <first rank> <token as base64> <token as base64>…`.
- */
-export interface BpeRanks {
-  readonly pat_str: string;
-  readonly bpe_ranks: string;
-}
+import { buildTables, fnv1a, readTables, writeTables } from './bpe-tables.js';
+import type { BpeRanks, BpeTables } from './bpe-tables.js';
 
 /**
  * Byte-pair encoding as tiktoken does it: split the text with the encoding's pattern, then in each
@@ -15,57 +9,50 @@ export interface BpeRanks {
  * Two things differ from js-tiktoken, for speed and memory (measured in bench/TOKENIZER.md):
  * - the merge takes the lowest pair from a heap, O(n log n) in the piece's length, where tiktoken
  *   scans every pair after every merge, O(n²): a 4,000-character word took js-tiktoken seconds;
- * - the ranks live in one byte array and an open-addressing table of typed arrays (about 5 MB),
- *   looked up without building a string: js-tiktoken builds two maps of 200,000 entries (the
- *   process grows by 216 MB) and joins bytes into a string key on every lookup.
+ * - the ranks live in one byte array and an open-addressing table of typed arrays (about 5 MB,
+ *   `BpeTables`), looked up without building a string: js-tiktoken builds two maps of 200,000
+ *   entries (the process grows by 216 MB) and joins bytes into a string key on every lookup.
+ *   The tables can be written to a file at build time and read back as views of its bytes.
  *
  * Special-token strings (`<|endoftext|>`…) are never special here: user text is encoded as the
  * plain text it is.
  */
 export class BytePairEncoder {
   private readonly pattern: RegExp;
-  /** Every token's bytes, back to back; `starts[rank]`, `ends[rank]` delimit a token (-1: none). */
   private readonly bytes: Uint8Array;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
-  /** Open addressing: a slot holds a rank or -1; probing is linear from the bytes' FNV-1a hash. */
   private readonly table: Int32Array;
   private readonly mask: number;
   private readonly longestToken: number;
   private scratch = new Uint8Array(1024);
 
-  constructor(ranks: BpeRanks) {
-    this.pattern = new RegExp(ranks.pat_str, 'gu');
-    // Two passes over the ranks text, without an array of 200,000 tokens: garbage of that size
-    // would stay in the process's memory (RSS) long after it was collected.
-    let count = 0;
-    let totalBytes = 0;
-    let ranksEnd = 0;
-    forEachToken(ranks.bpe_ranks, (rank, base64) => {
-      count++;
-      totalBytes += base64Bytes(base64);
-      ranksEnd = Math.max(ranksEnd, rank + 1);
-    });
-    this.bytes = new Uint8Array(totalBytes);
-    this.starts = new Int32Array(ranksEnd).fill(-1);
-    this.ends = new Int32Array(ranksEnd).fill(-1);
-    let slots = 1;
-    while (slots < count * 2.5) slots *= 2;
-    this.table = new Int32Array(slots).fill(-1);
-    this.mask = slots - 1;
-    let at = 0;
-    let longest = 0;
-    forEachToken(ranks.bpe_ranks, (rank, base64) => {
-      const bytes = atob(base64); // one character per byte
-      this.starts[rank] = at;
-      for (let i = 0; i < bytes.length; i++) this.bytes[at++] = bytes.charCodeAt(i);
-      this.ends[rank] = at;
-      longest = Math.max(longest, bytes.length);
-      let slot = fnv1a(this.bytes, at - bytes.length, at) & this.mask;
-      while (this.table[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.table[slot] = rank;
-    });
-    this.longestToken = longest;
+  /** Builds the tables from js-tiktoken's ranks (0.1–0.3 s; the ranks' text is then garbage). */
+  static fromRanks(ranks: BpeRanks): BytePairEncoder {
+    return new BytePairEncoder(buildTables(ranks));
+  }
+
+  /**
+   * Reads the tables from the blob `serialize` gave, as views of its bytes (no copy): a few ms.
+   * Throws a `TypeError` saying what is wrong when the blob is truncated or corrupt.
+   */
+  static fromBinary(blob: Uint8Array): BytePairEncoder {
+    return new BytePairEncoder(readTables(blob));
+  }
+
+  private constructor(private readonly tables: BpeTables) {
+    this.pattern = new RegExp(tables.pattern, 'gu');
+    this.bytes = tables.bytes;
+    this.starts = tables.starts;
+    this.ends = tables.ends;
+    this.table = tables.table;
+    this.mask = tables.table.length - 1;
+    this.longestToken = tables.longestToken;
+  }
+
+  /** The tables as one binary blob (5.4 MB for `o200k_base`), for `fromBinary`. */
+  serialize(): Uint8Array {
+    return writeTables(this.tables);
   }
 
   /** Tokens in `text`. */
@@ -177,33 +164,6 @@ export class BytePairEncoder {
 const NONE = 0x7fffffff;
 
 const utf8 = new TextEncoder();
-
-/** Calls `visit` with each token of `bpeRanks` (see `BpeRanks`) and its rank, in order. */
-function forEachToken(bpeRanks: string, visit: (rank: number, base64: string) => void): void {
-  for (const line of bpeRanks.split('\n')) {
-    const first = line.indexOf(' ');
-    if (first < 0) continue;
-    let end = line.indexOf(' ', first + 1);
-    let rank = Number(line.slice(first + 1, end < 0 ? line.length : end));
-    while (end >= 0) {
-      const start = end + 1;
-      end = line.indexOf(' ', start);
-      if (end !== start) visit(rank++, line.slice(start, end < 0 ? line.length : end));
-    }
-  }
-}
-
-/** Bytes that a base64 text decodes to. */
-function base64Bytes(base64: string): number {
-  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  return (base64.length / 4) * 3 - padding;
-}
-
-function fnv1a(b: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ b[i]!, 0x01000193);
-  return hash >>> 0;
-}
 
 /** How many UTF-16 units of `piece` fit whole in its first `bytes` UTF-8 bytes. */
 function unitsWithin(piece: string, bytes: number): number {

@@ -1,7 +1,11 @@
 import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import { describe, expect, it } from 'vitest';
-import { tokens } from '../support/core.js';
+import { TiktokenCounter, o200kTables } from '../../src/core/token-counter.js';
+import { tokens as fromRanks } from '../support/core.js';
+
+/** The counter as `npm run build`'s tables file gives it: read from the binary blob, not built. */
+const fromTables = new TiktokenCounter(o200kTables());
 
 /**
  * Counts from the reference encoders of `o200k_base`: js-tiktoken's `encode(text, [], [])`
@@ -111,7 +115,10 @@ function cpuMs(run: () => void): number {
   return (used.user + used.system) / 1000;
 }
 
-describe('TiktokenCounter', () => {
+describe.each([
+  ['built from the ranks', fromRanks],
+  ['read from its tables', fromTables],
+])('TiktokenCounter %s', (_how, tokens) => {
   it.each(REFERENCE)('counts %j like the o200k_base reference', (text, count) => {
     expect(tokens.countText(text)).toBe(count);
   });
@@ -203,5 +210,23 @@ describe('TiktokenCounter', () => {
     expect(chinese.startsWith(cut)).toBe(true);
     expect(tokens.countText(cut)).toBeLessThanOrEqual(1000);
     expect(tokens.countText(cut)).toBeGreaterThan(990);
+  });
+});
+
+describe('TiktokenCounter read from its tables', () => {
+  it('counts and truncates exactly as the one built from the ranks', () => {
+    const texts = [
+      ...REFERENCE.map(([text]) => text),
+      ...LONG.map(([, text]) => text.slice(0, 600)),
+    ];
+    for (const text of texts) {
+      expect(fromTables.countText(text), JSON.stringify(text)).toBe(fromRanks.countText(text));
+      const total = fromRanks.countText(text);
+      for (const budget of new Set([0, 1, 2, Math.floor(total / 3), total - 1, total])) {
+        expect(fromTables.truncate(text, budget), `${JSON.stringify(text)} to ${budget}`).toBe(
+          fromRanks.truncate(text, budget),
+        );
+      }
+    }
   });
 });

@@ -273,7 +273,7 @@ describe('Dockerfile', () => {
     for (const stage of stages) expect(stage.from).toMatch(/^node:24-slim(@sha256:[0-9a-f]{64})?$/);
   });
 
-  it('compiles with all dependencies from the lockfile, and the build copies the Lua scripts', () => {
+  it('compiles with all dependencies from the lockfile; the build copies the Lua scripts, writes the token tables', () => {
     const runs = build.flatMap((stage) => argsOf(stage, 'RUN')).join('\n');
     expect(runs).toMatch(/\bnpm ci\b/);
     expect(runs).toMatch(/\bnpm run build\b/);
@@ -281,6 +281,14 @@ describe('Dockerfile', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts.build).toContain('src/memory/scripts');
     expect(pkg.scripts.build).toContain('dist/memory/scripts');
+    // The token counter reads dist/core/o200k_base.bin, which the compiled
+    // src/write-token-tables.ts writes after tsc; without it the bot loads the ranks module.
+    const steps = pkg.scripts.build!.split('&&').map((step) => step.trim());
+    expect(steps).toContain('node dist/write-token-tables.js');
+    expect(steps.indexOf('node dist/write-token-tables.js')).toBeGreaterThan(
+      steps.findIndex((step) => step.startsWith('tsc ')),
+    );
+    expect(read('src/write-token-tables.ts')).toContain('TOKEN_TABLES_FILE');
   });
 
   it('runs with production dependencies only and the compiled program of the build stage', () => {
