@@ -241,10 +241,15 @@ export function createLogger(options: {
   );
   // A child's bindings skip the formatters: censor them when the child is made. Children are
   // made from their parent's prototype, so theirs inherit this too.
-  const child = logger.child; // pino's own, which works on `this`
-  const makeChild: Logger['child'] = function (this: Logger, bindings, childOptions) {
+  type MakeChild = (
+    this: Logger,
+    bindings: pino.Bindings,
+    options?: pino.ChildLoggerOptions,
+  ) => Logger;
+  const child = logger.child as unknown as MakeChild; // pino's own, which works on `this`
+  const censoredChild: MakeChild = function (bindings, childOptions) {
     return child.call(this, censorCredentials(bindings), childOptions);
   };
-  logger.child = makeChild;
+  logger.child = censoredChild as unknown as Logger['child'];
   return logger;
 }
