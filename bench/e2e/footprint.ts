@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
- * What each library adds to a process's resident memory: a bare `node` imports it (and, for the
- * tokenizer, counts one word, so its ranks are built) and reports VmRSS after `gc()`, less the
- * same for a bare `node` that imports nothing. Explains the idle RSS of the bots.
+ * What each library adds to a process's resident memory: a bare `node`, started with the flags
+ * ours runs with, imports it (and, for the tokenizer, counts one word) and reports VmRSS after
+ * `gc()`, less the same for a bare `node` that imports nothing. Explains the idle RSS of the bots.
  */
 
 export interface FootprintRow {
@@ -17,14 +17,8 @@ export interface FootprintRow {
 
 const ROOT = new URL('../../', import.meta.url);
 
-/** Finds the exported class with `countText` in our built token-counter module and counts a word. */
-const TOKENIZER_INIT = `
-for (const value of Object.values(m)) {
-  if (typeof value === 'function' && typeof value.prototype?.countText === 'function') {
-    new value().countText('hello world');
-    break;
-  }
-}`;
+/** Creates the counter as the built bot does (the tables file `npm run build` writes), counts a word. */
+const TOKENIZER_INIT = `m.createTokenCounter({ warn() {} }).countText('hello world');`;
 
 function subjects(ourBuild: string): readonly { what: string; imports: string[]; init?: string }[] {
   const built = (path: string) => pathToFileURL(`${ourBuild}/${path}`).href;
@@ -43,8 +37,8 @@ function subjects(ourBuild: string): readonly { what: string; imports: string[];
     { what: 'marked', imports: ['marked'] },
     { what: 'discord.js (loaded only with DISCORD_TOKEN)', imports: ['discord.js'] },
     {
-      what: 'our tokenizer (src/core/token-counter.ts, after counting a word)',
-      imports: [built('core/token-counter.js')],
+      what: 'our tokenizer (its tables file, as the built bot reads it; after counting a word)',
+      imports: [built('token-tables.js')],
       init: TOKENIZER_INIT,
     },
     {
@@ -58,7 +52,7 @@ function subjects(ourBuild: string): readonly { what: string; imports: string[];
   ];
 }
 
-function measure(imports: readonly string[], init = ''): number {
+function measure(imports: readonly string[], flags: readonly string[], init = ''): number {
   const body =
     imports.map((spec, i) => `const m${i} = await import(${JSON.stringify(spec)});`).join('\n') +
     (init ? `\nconst m = m${imports.length - 1};\n${init}` : '') +
@@ -66,7 +60,8 @@ function measure(imports: readonly string[], init = ''): number {
 for (let i = 0; i < 3; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); }
 const status = (await import('node:fs')).readFileSync('/proc/self/status', 'utf8');
 process.stdout.write(/VmRSS:\\s+(\\d+)/.exec(status)[1]);`;
-  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', body], {
+  const args = [...flags, '--expose-gc', '--input-type=module', '-e', body];
+  const out = execFileSync(process.execPath, args, {
     cwd: fileURLToPath(ROOT),
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '' },
@@ -74,9 +69,12 @@ process.stdout.write(/VmRSS:\\s+(\\d+)/.exec(status)[1]);`;
   return Number(out.trim()) * 1024;
 }
 
-/** One process per subject, one after the other; `ourBuild` is the built dist/ of ours. */
-export function measureFootprints(ourBuild: string): FootprintRow[] {
-  const rows = subjects(ourBuild).map((s) => ({ what: s.what, rss: measure(s.imports, s.init) }));
+/** One process per subject, one after the other; `ourBuild` is the built dist/ of ours, `flags` its start flags. */
+export function measureFootprints(ourBuild: string, flags: readonly string[]): FootprintRow[] {
+  const rows = subjects(ourBuild).map((s) => ({
+    what: s.what,
+    rss: measure(s.imports, flags, s.init),
+  }));
   const bare = rows[0]!.rss;
   return rows.map((r) => ({ ...r, added: r.rss - bare }));
 }

@@ -34,9 +34,9 @@ export function renderDetails(e2e: E2eResults, ours: BotFigures, recipe: BotFigu
       `(\`return redis.call('LRANGE', …)\`) ${e2e.redisProbe.scriptLrangeUs.toFixed(1)} µs; an empty ` +
       `script ${e2e.redisProbe.emptyScriptUs.toFixed(1)} µs.`,
     '## What each library adds to a process',
-    'A bare `node` imports the library (our tokenizer also counts a word, so its tables are built) ' +
-      'and reports `VmRSS` after `gc()`; "added" is the difference to a bare `node`. Libraries share ' +
-      'dependencies, so the rows do not add up.',
+    `A bare \`node\`, started with ours' flags (${e2e.startFlags.join(' ') || 'none'}), imports the ` +
+      'library (our tokenizer also counts a word) and reports `VmRSS` after `gc()`; "added" is the ' +
+      'difference to a bare `node`. Libraries share dependencies, so the rows do not add up.',
     table(
       ['imported', 'RSS MiB', 'added MiB'],
       e2e.footprints.map((f) => [f.what, mib(f.rss), f.what === 'bare node' ? '–' : mib(f.added)]),

@@ -126,7 +126,7 @@ export async function runE2e(log: (line: string) => void): Promise<E2eResults> {
     const scripts: Record<BotName, string> = { ours: buildOurs(), recipe: compileRecipe() };
     const buildSeconds = (performance.now() - buildStart) / 1000;
     log('  what each library adds to a bare node');
-    const footprints = measureFootprints(dirname(scripts.ours));
+    const footprints = measureFootprints(dirname(scripts.ours), flags);
 
     const measure = async (
       bot: BotName,
