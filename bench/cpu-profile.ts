@@ -86,6 +86,7 @@ const PACKAGE_RULES: readonly [category: string, packages: readonly string[]][] 
       'sonic-boom',
       'thread-stream',
       'fast-redact',
+      '@pinojs/',
       'quick-format-unescaped',
       'safe-stable-stringify',
     ],
@@ -95,7 +96,8 @@ const PACKAGE_RULES: readonly [category: string, packages: readonly string[]][] 
 
 /** Files of ours that belong to a library's category rather than to "our src/". */
 const OUR_FILE_RULES: readonly [category: string, pattern: RegExp][] = [
-  ['tokenizer', /^core\/(token-counter|byte-pair-encoder)/],
+  ['HTTP client of ours (keep-alive fetch on node:http)', /^http\/keep-alive-fetch$/],
+  ['tokenizer', /^core\/(token-counter|byte-pair-encoder|bpe-tables)/],
   [
     'markdown rendering',
     /^platforms\/(telegram\/telegram-format|shared\/(markdown-chunks|markdown-escape|graphemes))/,

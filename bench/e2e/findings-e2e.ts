@@ -21,6 +21,7 @@ const LIBRARIES = [
   'grammY (+ runner, auto-retry)',
   'HTTP client of grammY (node-fetch)',
   'HTTP client of openai (undici, fetch)',
+  'HTTP client of ours (keep-alive fetch on node:http)',
   'openai SDK',
   'LangChain: @langchain/openai',
   'LangChain: @langchain/core',

@@ -48,6 +48,11 @@ describe('bench/cpu-profile.ts', () => {
       'HTTP client of openai (undici, fetch)',
     );
     expect(categoryOf('file:///app/dist/memory/redis-memory-store.js')).toBe('our src/: memory');
+    expect(categoryOf('file:///app/dist/http/keep-alive-fetch.js')).toBe(
+      'HTTP client of ours (keep-alive fetch on node:http)',
+    );
+    expect(categoryOf('file:///app/dist/http/http-server.js')).toBe('our src/: http');
+    expect(categoryOf('file:///app/node_modules/@pinojs/redact/index.js')).toBe('logging (pino)');
     expect(categoryOf('file:///app/dist/platforms/telegram/telegram-format.js')).toBe(
       'markdown rendering',
     );
