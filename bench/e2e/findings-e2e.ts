@@ -56,10 +56,27 @@ export function explainTargets(
   ours: BotFigures,
   recipe: BotFigures,
 ): string[] {
-  const missed = targets.filter((t) => !t.met && t.verdict !== '–');
-  if (missed.length === 0) return ['Every target is met in this run.'];
-  const lines = ["Why the missed targets are missed, from this run's figures:"];
+  const lines: string[] = [];
   const rows = e2e.footprints;
+  const flags = e2e.startFlags.map((f) => `\`${f}\``).join(' ') || 'no flags';
+  const { oursWithout } = e2e.flagRuns;
+  const met = targets.filter((t) => t.met);
+  if (met.some((t) => t.key === 'idle' || t.key === 'rss')) {
+    lines.push(
+      'How the memory targets are met: ours starts with ' +
+        `${flags} (see "The start command's V8 flags" below: without them ours idles at ` +
+        `${mib(oursWithout.idleRss)} MiB and ends the run at ${mib(oursWithout.rssAfter)} MiB), ` +
+        'reads its tokenizer tables from a file written at build time ' +
+        `(+${mib(footprint(rows, 'our tokenizer'))} MiB instead of the ~20 MiB the ranks module and ` +
+        'the table build left behind), loads a platform library only when its token is set, and ' +
+        'allocates less per turn (logging without a deep copy per line, the tokenizer without a ' +
+        "match object per piece, HTTP through a keep-alive `node:http` client instead of undici's " +
+        'fetch and node-fetch).',
+    );
+  }
+  const missed = targets.filter((t) => !t.met && t.verdict !== '–');
+  if (missed.length === 0) return [...lines, 'Every target is met in this run.'];
+  lines.push("Why the missed targets are missed, from this run's figures:");
   for (const t of missed) {
     if (t.key === 'idle') {
       const bare = rows.find((f) => f.what === 'bare node')?.rss ?? NaN;
@@ -70,11 +87,9 @@ export function explainTargets(
           `openai SDK; the recipe carries the same), ioredis ${mib(footprint(rows, 'ioredis'))}, ` +
           `grammY ${mib(footprint(rows, 'grammY'))}, pino ${mib(footprint(rows, 'pino'))}, our ` +
           `tokenizer ${mib(footprint(rows, 'our tokenizer'))} MiB; our app without a platform is ` +
-          `${mib(footprint(rows, 'our app') + bare)} MiB after \`gc()\`. Bare Node and the model ` +
-          `client alone come to ${mib(bare + chat)} MiB; the rest of the idle figure is the other ` +
-          'libraries and start-up garbage not yet collected (measured without forcing a GC, as an ' +
-          'operator sees it). 120 MiB needs a lighter model client than LangChain + the openai SDK ' +
-          '(a `fetch` to the Chat Completions API imports nothing) or fewer libraries at start.',
+          `${mib(footprint(rows, 'our app') + bare)} MiB after \`gc()\`. The rest of the idle ` +
+          'figure is start-up garbage not yet collected (measured without forcing a GC, as an ' +
+          'operator sees it).',
       );
     }
     if (t.key === 'rss') {
@@ -83,12 +98,9 @@ export function explainTargets(
       lines.push(
         `- **RSS after the run.** From idle, ours grew by ${mib(grown('ours'))} MiB during the ` +
           `run, the recipe by ${mib(grown('recipe'))} MiB. The growth is V8 enlarging its heap ` +
-          'under a burst with every session in flight (allocation per turn, young generation, ' +
-          'garbage not yet returned to the system), not state kept per session: the settled heap ' +
-          'per session is flat (Part 2, section 6). Both bots allocate for the same HTTP, LangChain ' +
-          'and model plumbing per turn, so ours stays near the recipe unless it allocates much ' +
-          'less per turn or caps the heap (`--max-semi-space-size`, `--max-old-space-size` in the ' +
-          'start command), on top of starting from a smaller idle footprint.',
+          'under a burst with every session in flight (garbage promoted to the old generation ' +
+          'and not yet returned to the system), not state kept per session: the settled heap per ' +
+          'session is flat (Part 2, section 6).',
       );
     }
     if (t.key === 'cpu') lines.push(cpuWhy(e2e, ours, recipe));
@@ -120,16 +132,17 @@ function cpuWhy(e2e: E2eResults, oursFig: BotFigures, recipeFig: BotFigures): st
     (more.length
       ? more.map((d) => `${d.category} +${int(d.delta)} µs`).join(', ')
       : 'nowhere by more than 20 µs') +
-    '. Of our turn, the libraries the recipe uses too (grammY and node-fetch to Telegram; ' +
-    '`ChatOpenAI`: @langchain/core, @langchain/openai, the openai SDK and undici to the model) ' +
+    '. Of our turn, the plumbing the recipe has too (grammY and HTTP to Telegram; `ChatOpenAI`: ' +
+    '@langchain/core, @langchain/openai, the openai SDK and HTTP to the model) ' +
     `take ${int(libraries)} µs, Node's own I/O and timer work under all sockets (Redis's ` +
     `included) ${int(node)} µs, garbage collection ${int(gc)} µs, and everything else (memory, ` +
     `Redis client, prompt, tokenizer, markdown, logging, our code) ${int(rest)} µs. Half the ` +
     `recipe's turn is ${int(half)} µs: ` +
     (libraries + node >= half
-      ? 'the shared libraries and Node’s I/O alone cost ours more than that, so no trimming of ' +
-        'our own work reaches the target; it needs lighter plumbing (a plain `fetch` client for ' +
-        'the model instead of LangChain and the openai SDK, fewer or cheaper Telegram calls).'
+      ? 'that plumbing and Node’s I/O alone cost ours more than that, so no trimming of our own ' +
+        'work reaches the target while the bot keeps grammY and LangChain’s `ChatOpenAI` (the ' +
+        'project is built on both); it would take a model client without LangChain and the ' +
+        'openai SDK, and a Telegram client without grammY.'
       : `ours would have to shed ${int(oursFig.cpuMsPerTurn * 1000 - half)} µs, most of what ` +
         'is its own, keeping the same libraries.')
   );
@@ -137,25 +150,23 @@ function cpuWhy(e2e: E2eResults, oursFig: BotFigures, recipeFig: BotFigures): st
 
 function redisWhy(e2e: E2eResults): string {
   const rows = (bot: 'ours' | 'recipe') => e2e.throughput[bot][0]!.redisCommands;
-  const scripts = rows('ours')
-    .filter((r) => r.command === 'evalsha' || r.command === 'eval')
-    .reduce((s, r) => s + r.usPerTurn, 0);
-  const recipeAll = rows('recipe').reduce((s, r) => s + r.usPerTurn, 0);
+  const calls = (bot: 'ours' | 'recipe') => rows(bot).reduce((s, r) => s + r.callsPerTurn, 0);
   const probe = e2e.redisProbe;
   return (
-    `- **Redis CPU per turn.** Ours runs two Lua scripts per turn (\`load.lua\` before the model, ` +
-    `\`append-turn.lua\` after it): ${scripts.toFixed(1)} µs of execution per turn by Redis's own ` +
-    `count, against ${recipeAll.toFixed(1)} µs for all of the recipe's commands ` +
-    `(${rows('recipe')
+    `- **Redis CPU per turn.** The recipe runs ${calls('recipe').toFixed(0)} plain commands per ` +
+    `turn (${rows('recipe')
       .map((c) => `${c.command} ×${c.callsPerTurn.toFixed(0)}`)
-      .join(
-        ', ',
-      )}). Most of it is not the work of the commands inside the scripts but moving data: ` +
-    '`load.lua` returns the whole message list through Lua, which copies every message into a Lua ' +
-    `string and back: the probe below reads a 10-turn session in ${probe.scriptLrangeUs.toFixed(1)} ` +
-    `µs that way and in ${probe.plainLrangeUs.toFixed(1)} µs with a plain \`LRANGE\` ` +
-    `(${ratio(probe.scriptLrangeUs / probe.plainLrangeUs)}). \`append-turn.lua\` likewise passes ` +
-    'the new messages as arguments and concatenates their envelopes in Lua.'
+      .join(', ')}): it reads the list and pushes two messages. Ours runs two Lua scripts ` +
+    `(${calls('ours').toFixed(0)} commands in all, see the table below) because it does what the ` +
+    "recipe does not: the person's lease across processes, the rate window, the daily budget, " +
+    "the person's facts and model pick, idempotent appends by turn ID, the hard cap, the " +
+    "sliding TTL of every key of the session and the person's session index. The largest single " +
+    'cost is the message list returned through Lua (`load.lua`): the probe below reads a 10-turn ' +
+    `session in ${probe.scriptLrangeUs.toFixed(1)} µs that way and in ` +
+    `${probe.plainLrangeUs.toFixed(1)} µs with a plain \`LRANGE\`. Reading it outside the script ` +
+    'would take a third round trip per turn (STYLE.md keeps two) or read the history for refused ' +
+    'turns too (issue 10 forbids it), so it stays; Redis spends that time, not the bot, and one ' +
+    'Redis core still serves thousands of turns a second at this cost.'
   );
 }
 
@@ -183,55 +194,33 @@ export function realisticWhy(e2e: E2eResults): string[] {
   ];
 }
 
-/** Problems in src/ the profile and the figures point at, for whoever changes src/. */
+/** What the profile and the figures say is left to cut in src/, for whoever changes it next. */
 export function srcFindings(e2e: E2eResults, oursFig: BotFigures, recipeFig: BotFigures): string[] {
   const ours = e2e.profiles.ours;
   const recipe = e2e.profiles.recipe;
-  const wide = e2e.realisticWideRunner;
-  const probe = e2e.redisProbe;
-  const lines = [
-    '1. **The runner handles 500 updates at once** (`src/platforms/telegram/telegram-platform.ts` ' +
-      'calls `run(bot, …)` without `sink.concurrency`). With 1,000 conversations in flight half ' +
-      `the messages wait a whole model answer before they are read: added overhead p50 ` +
-      `${ms(e2e.realistic.ours.overhead.p50)} ms for ours; the recipe goes from ` +
-      `${ms(e2e.realistic.recipe.overhead.p50)} ms to ${ms(wide.overhead.p50)} ms with ` +
-      `\`sink: { concurrency: ${e2e.wideConcurrency} }\`. What waits per person is already ` +
-      'bounded before the runner (5 messages), so a high limit is safe.',
-    '2. **`load.lua` returns the message list through Lua** (`src/memory/scripts/load.lua`): ' +
-      `${probe.scriptLrangeUs.toFixed(1)} µs of Redis CPU for a 10-turn session against ` +
-      `${probe.plainLrangeUs.toFixed(1)} µs for a plain \`LRANGE\`. Reading the list with \`LRANGE\` ` +
-      'in the same round trip (a `MULTI` of the lease script and `LRANGE`/`HMGET`, or a pipeline) ' +
-      'keeps two round trips per turn and takes the copy out.',
-  ];
+  const lines: string[] = [];
   if (ours && recipe) {
-    const redisClient = usOf(ours, oursFig, 'Redis client (ioredis)');
-    const nodeRedis = usOf(
-      recipe,
-      recipeFig,
-      'Redis client (node-redis)',
-      'LangChain: @langchain/redis',
-    );
+    const own = ours.breakdown.categories
+      .filter(({ category }) => !LIBRARIES.includes(category) && !NODE_IO.includes(category))
+      .map(({ category }) => ({
+        category,
+        us: usOf(ours, oursFig, category),
+        recipeUs: usOf(recipe, recipeFig, category),
+      }))
+      .filter((c) => c.us >= 20)
+      .sort((a, b) => b.us - a.us)
+      .slice(0, 8);
     lines.push(
-      `3. **ioredis writes every command to the socket on its own**: ioredis and the Node stream ` +
-        `code under it cost ${int(redisClient)} µs per turn for two commands, the recipe's ` +
-        `node-redis and history ${int(nodeRedis)} µs for five (node-redis coalesces the commands of ` +
-        'one tick into one write). `enableAutoPipelining: true` in `src/memory/redis-client.ts` ' +
-        'does the same for ioredis (Part 2, section 2 measures it in one process).',
-      `4. **Counting the new turn**: the tokenizer costs ${int(usOf(ours, oursFig, 'tokenizer'))} µs ` +
-        'per turn (`remember` → `countMessage` of the question and the answer, ~180 tokens).',
-      `5. **Rendering a short answer**: markdown costs ${int(usOf(ours, oursFig, 'markdown rendering'))} ` +
-        'µs per turn for a ~520-character plain answer: `telegramChunks` lexes it and renders it to ' +
-        'measure its visible length, then `post` renders it again to send it. For an answer far ' +
-        'below the limit (520 of 4,096 characters) the measuring could be skipped.',
-      `6. **Logging**: pino and its redaction ${int(usOf(ours, oursFig, 'logging (pino)', 'other packages (@pinojs/redact)'))} µs ` +
-        'per turn at `LOG_LEVEL=info`.',
+      'Where our turn goes besides the plumbing the recipe has too, µs per turn (ours / recipe): ' +
+        own.map((c) => `${c.category} ${int(c.us)} / ${int(c.recipeUs)}`).join(', ') +
+        '.',
     );
   }
   lines.push(
-    `${ours && recipe ? 7 : 3}. **Streaming** costs ${e2e.realistic.ours.cpuMsPerTurn.toFixed(2)} ms ` +
-      `of CPU per turn in the realistic run against ${oursFig.cpuMsPerTurn.toFixed(2)} ms without ` +
-      `(the throughput runs): ~${Math.round(120 / e2e.pace.tokensPerChunk)} chunks parsed through ` +
-      'the openai SDK and LangChain per answer, and the edits, each rendered.',
+    `**Streaming** costs ${e2e.realistic.ours.cpuMsPerTurn.toFixed(2)} ms of CPU per turn in the ` +
+      `realistic run against ${oursFig.cpuMsPerTurn.toFixed(2)} ms without (the throughput runs): ` +
+      `~${Math.round(120 / e2e.pace.tokensPerChunk)} chunks parsed through the openai SDK and ` +
+      'LangChain per answer, and the throttled edits, each rendered.',
   );
   return lines;
 }

@@ -41,7 +41,7 @@ export function renderDetails(e2e: E2eResults, ours: BotFigures, recipe: BotFigu
       ['imported', 'RSS MiB', 'added MiB'],
       e2e.footprints.map((f) => [f.what, mib(f.rss), f.what === 'bare node' ? '–' : mib(f.added)]),
     ),
-    '## Findings in src/ (the bench only measures; not fixed here)',
+    '## What is left to cut',
     ...srcFindings(e2e, ours, recipe),
   ];
 }
