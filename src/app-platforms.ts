@@ -15,11 +15,15 @@ export async function createPlatforms(
   config: Config,
   service: ConversationService,
   logger: Logger,
-  options: { readonly primary: boolean },
+  options: {
+    readonly primary: boolean;
+    /** The Telegram client's fetch (the app's keep-alive one); default grammY's node-fetch. */
+    readonly fetch?: typeof globalThis.fetch;
+  },
 ): Promise<{ telegram?: TelegramPlatform; discord?: DiscordPlatform }> {
   // Under the Discord sharding manager, Telegram runs in shard 0 only.
   const [telegram, discord] = await Promise.all([
-    options.primary ? createTelegram(config, service, logger) : undefined,
+    options.primary ? createTelegram(config, service, logger, options.fetch) : undefined,
     createDiscord(config, service, logger),
   ]);
   return { telegram, discord };
@@ -43,6 +47,7 @@ async function createTelegram(
   config: Config,
   service: ConversationService,
   logger: Logger,
+  fetch: typeof globalThis.fetch | undefined,
 ): Promise<TelegramPlatform | undefined> {
   const telegram = config.telegram;
   if (!telegram) return undefined;
@@ -51,7 +56,7 @@ async function createTelegram(
     import('grammy'),
     import('./platforms/telegram/telegram-platform.js'),
   ]);
-  const bot = new Bot(telegram.token, { client: { apiRoot: telegram.apiRoot } });
+  const bot = new Bot(telegram.token, { client: { apiRoot: telegram.apiRoot, fetch } });
   // 429 (retry_after) and 5xx are retried; a wait over a minute fails the call instead.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
   return new TelegramPlatform({

@@ -6,6 +6,7 @@ import { ConversationService } from './core/conversation.js';
 import { TiktokenCounter, type TokenCounter } from './core/token-counter.js';
 import { routes } from './app-routes.js';
 import { startHttpServer, type RunningHttpServer } from './http/http-server.js';
+import { createKeepAliveFetch } from './http/keep-alive-fetch.js';
 import { Metrics } from './http/metrics.js';
 import { chatModelsFor, createChatModel } from './llm/chat-model.js';
 import { BufferedMemoryStore } from './memory/buffered-memory-store.js';
@@ -51,7 +52,9 @@ export interface AppOptions {
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
   const metrics = new Metrics();
   const { store, buffer, redis, memoryCheck } = createStore(config, logger, metrics);
-  const chatModelFor = chatModelsFor(config);
+  // The model's and Telegram's calls, the two of every turn, share its keep-alive connections.
+  const fetch = createKeepAliveFetch();
+  const chatModelFor = chatModelsFor(config, fetch);
   const service = new ConversationService({
     store,
     events: metrics.conversationEvents(),
@@ -62,6 +65,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       model: config.llm.summaryModel,
       maxTokens: config.memory.summaryMaxTokens,
       temperature: 0.2,
+      fetch,
     }),
     now: options.now,
     tokens: options.tokens ?? new TiktokenCounter(),
@@ -109,7 +113,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         if (error instanceof MemoryStartError) throw error;
         logger.error({ err: error }, 'memory store not ready yet; turns will fail until it is');
       }
-      ({ telegram, discord } = await createPlatforms(config, service, logger, { primary }));
+      ({ telegram, discord } = await createPlatforms(config, service, logger, { primary, fetch }));
       if (config.httpPort !== undefined && primary) {
         http = await startHttpServer({
           port: config.httpPort,
@@ -135,6 +139,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         await http?.close();
         await store.close();
         if (redis) await redis.quit().catch(() => redis.disconnect());
+        fetch.close();
       })());
     },
   };
