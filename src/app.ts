@@ -3,11 +3,12 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { ConversationService } from './core/conversation.js';
-import { TiktokenCounter, type TokenCounter } from './core/token-counter.js';
+import type { TokenCounter } from './core/token-counter.js';
 import { routes } from './app-routes.js';
 import { startHttpServer, type RunningHttpServer } from './http/http-server.js';
 import { createKeepAliveFetch } from './http/keep-alive-fetch.js';
 import { Metrics } from './http/metrics.js';
+import { createTokenCounter } from './token-tables.js';
 import { chatModelsFor, createChatModel } from './llm/chat-model.js';
 import { BufferedMemoryStore } from './memory/buffered-memory-store.js';
 import { InMemoryMemoryStore } from './memory/in-memory-store.js';
@@ -68,7 +69,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
       fetch,
     }),
     now: options.now,
-    tokens: options.tokens ?? new TiktokenCounter(),
+    tokens: options.tokens ?? createTokenCounter(logger),
     logger,
     settings: {
       systemPrompt: config.systemPrompt,
