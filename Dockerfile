@@ -42,6 +42,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # SIGTERM: stop taking updates, let answers in flight finish (up to 10 s), exit 0.
 STOPSIGNAL SIGTERM
 # Not `npm start`: its prestart build needs the dev dependencies, and npm would sit between the
-# signal and the bot. /usr/local/bin/node is the image's Node 24, with npm start's V8 flags (the
-# README's "Memory" section says what they save and cost; a test keeps the two the same).
-CMD ["node", "--max-semi-space-size=1", "dist/main.js"]
+# signal and the bot. /usr/local/bin/node is the image's Node 24, started as npm start starts it
+# (a test keeps the two the same; the README's "Memory" section has flags that trade CPU for RAM).
+CMD ["node", "dist/main.js"]

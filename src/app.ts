@@ -2,12 +2,13 @@ import { resolve } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { ConversationService } from './core/conversation.js';
+import { ConversationService, type ConversationEvents } from './core/conversation.js';
 import type { TokenCounter } from './core/token-counter.js';
 import { routes } from './app-routes.js';
 import { startHttpServer, type RunningHttpServer } from './http/http-server.js';
 import { createKeepAliveFetch } from './http/keep-alive-fetch.js';
 import { Metrics } from './http/metrics.js';
+import type { MemoryReducer } from './memory-reducer.js';
 import { createTokenCounter } from './token-tables.js';
 import { chatModelsFor, createChatModel } from './llm/chat-model.js';
 import { BufferedMemoryStore } from './memory/buffered-memory-store.js';
@@ -48,6 +49,11 @@ export interface AppOptions {
   readonly tokens?: TokenCounter;
   /** Clock (ms) of the usage day and the budget's reset; tests move it. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Gives memory back after start-up and after bursts (src/memory-reducer.ts); the process's
+   * entry point passes one, tests do without.
+   */
+  readonly memoryReducer?: MemoryReducer;
 }
 
 export function createApp(config: Config, logger: Logger, options: AppOptions = {}): App {
@@ -58,7 +64,7 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
   const chatModelFor = chatModelsFor(config, fetch);
   const service = new ConversationService({
     store,
-    events: metrics.conversationEvents(),
+    events: withTurnActivity(metrics.conversationEvents(), options.memoryReducer),
     chatModel: chatModelFor(config.llm.model),
     chatModelFor,
     // Summaries are cheaper and steadier with their own length cap and a low temperature.
@@ -124,9 +130,13 @@ export function createApp(config: Config, logger: Logger, options: AppOptions = 
         logger.info({ port: http.port }, 'http server listening');
       }
       await Promise.all([telegram?.start(), discord?.start()]);
+      // What loading and starting left behind goes back to the system before the first turn.
+      options.memoryReducer?.reduce();
+      options.memoryReducer?.start();
     },
     stop(graceMs = SHUTDOWN_GRACE_MS) {
       return (stopping ??= (async () => {
+        options.memoryReducer?.stop();
         await Promise.all([telegram?.stop(), discord?.stop(), service.close(graceMs)]);
         // Last chance for turns answered during an outage.
         if (buffer && buffer.size > 0) {
@@ -210,4 +220,19 @@ function createStore(config: Config, logger: Logger, metrics: Metrics): Store {
     new RedisMemoryStore(redis, { keyPrefix: config.redis.keyPrefix, ...policy }),
   );
   return { store: buffer, buffer, redis };
+}
+
+/** The metrics' observers, also telling the memory reducer when a turn ends. */
+function withTurnActivity(
+  events: ConversationEvents,
+  reducer: MemoryReducer | undefined,
+): ConversationEvents {
+  if (!reducer) return events;
+  return {
+    ...events,
+    turnCompleted(report) {
+      reducer.activity();
+      events.turnCompleted?.(report);
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createApp, SHUTDOWN_GRACE_MS } from './app.js';
 import { readConfigOrExit, type Config } from './config.js';
 import { createLogger, maskSecrets } from './logger.js';
+import { MemoryReducer } from './memory-reducer.js';
 import { MemoryStartError } from './memory/memory-start-error.js';
 import { installProcessHandlers } from './process-handlers.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const level = terminal && interactive && config.logLevel === 'info' ? 'warn' : config.logLevel;
   const logger = createLogger({ level, destination: terminal ? 2 : 1 });
 
-  const app = createApp(config, logger);
+  const app = createApp(config, logger, { memoryReducer: new MemoryReducer() });
   // An error nobody handled leaves an unknown state: log it, stop as on SIGTERM, exit 1.
   installProcessHandlers(logger, () => app.stop(SHUTDOWN_GRACE_MS), { graceMs: SHUTDOWN_GRACE_MS });
   const shutdown = async (reason: string, code: number) => {

@@ -77,10 +77,11 @@ export function processCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
-/** Resident memory (VmRSS) of a process in bytes. */
-export function processRss(pid: number): number {
+/** Resident memory (VmRSS) of a process in bytes; `peak`: its high-water mark (VmHWM). */
+export function processRss(pid: number, peak = false): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * PAGE;
+  const field = peak ? /VmHWM:\s+(\d+) kB/ : /VmRSS:\s+(\d+) kB/;
+  return Number(field.exec(status)?.[1] ?? NaN) * PAGE;
 }
 
 export interface BotProcess {
@@ -90,6 +91,8 @@ export interface BotProcess {
   readonly logPath: string;
   cpuMs(): number;
   rss(): number;
+  /** The most resident memory the process has had (VmHWM), in bytes. */
+  peakRss(): number;
   /** True until the process exits. */
   running(): boolean;
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves once it is gone. */
@@ -131,6 +134,7 @@ export function startBot(spec: BotSpec): BotProcess {
     logPath,
     cpuMs: () => processCpuMs(pid),
     rss: () => processRss(pid),
+    peakRss: () => processRss(pid, true),
     running: () => !exited,
     async stop(graceMs = 15_000) {
       if (exited) return;

@@ -44,6 +44,10 @@ export interface BotRunResult {
   readonly idleRss: number;
   /** VmRSS once the run and any background work (our summaries) were done. */
   readonly rssAfter: number;
+  /** VmRSS after a further `IDLE_AFTER_MS` without messages: what the bot holds while quiet. */
+  readonly rssIdleAfter: number;
+  /** The most the process held at any time (VmHWM): what a small machine must have. */
+  readonly peakRss: number;
   readonly cpuMsPerTurn: number;
   readonly redisCpuMsPerTurn: number;
   readonly turnsPerSecond: number;
@@ -80,6 +84,9 @@ export interface RedisCommandCost {
  * a minute or more.
  */
 const KEEP_ALIVE_MS = 60_000;
+
+/** How long after the run "RSS once quiet" is read: a bot may give memory back when idle. */
+export const IDLE_AFTER_MS = 3000;
 
 /** The monotonic clock V8's profiler stamps samples with (CLOCK_MONOTONIC on Linux), in µs. */
 function nowUs(): number {
@@ -185,6 +192,9 @@ export async function measureBot(run: BotRun): Promise<BotRunResult> {
     const harness = process.cpuUsage(harnessBefore);
     const endUs = nowUs();
     const rssAfter = bot.rss();
+    await sleep(IDLE_AFTER_MS);
+    const rssIdleAfter = bot.rss();
+    const peakRss = bot.peakRss();
 
     const answered = result.timings.length;
     const own = modelTimeMs(run.pace);
@@ -203,6 +213,8 @@ export async function measureBot(run: BotRun): Promise<BotRunResult> {
       timedOut: result.timedOut,
       idleRss,
       rssAfter,
+      rssIdleAfter,
+      peakRss,
       cpuMsPerTurn: cpuMs / answered,
       redisCpuMsPerTurn: redisMs / answered,
       turnsPerSecond: answered / (result.wallMs / 1000),
