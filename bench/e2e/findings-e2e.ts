@@ -117,6 +117,7 @@ function cpuWhy(e2e: E2eResults, oursFig: BotFigures, recipeFig: BotFigures): st
   const { ours, recipe } = e2e.profiles;
   if (!ours || !recipe) return '- **CPU per turn.** No profile was written in this run.';
   const diffs = ours.breakdown.categories
+    .filter(({ category }) => !LIBRARIES.includes(category) && !NODE_IO.includes(category))
     .map(({ category }) => ({
       category,
       delta: usOf(ours, oursFig, category) - usOf(recipe, recipeFig, category),
@@ -124,6 +125,7 @@ function cpuWhy(e2e: E2eResults, oursFig: BotFigures, recipeFig: BotFigures): st
     .sort((a, b) => b.delta - a.delta);
   const more = diffs.filter((d) => d.delta >= 20).slice(0, 6);
   const libraries = usOf(ours, oursFig, ...LIBRARIES);
+  const recipeLibraries = usOf(recipe, recipeFig, ...LIBRARIES);
   const node = usOf(ours, oursFig, ...NODE_IO);
   const gc = usOf(ours, oursFig, 'garbage collection');
   const rest = oursFig.cpuMsPerTurn * 1000 - libraries - node - gc;
@@ -131,13 +133,16 @@ function cpuWhy(e2e: E2eResults, oursFig: BotFigures, recipeFig: BotFigures): st
   return (
     `- **CPU per turn.** Ours ${oursFig.cpuMsPerTurn.toFixed(2)} ms, the recipe ` +
     `${recipeFig.cpuMsPerTurn.toFixed(2)} ms (${ratio(oursFig.cpuMsPerTurn / recipeFig.cpuMsPerTurn)}). ` +
-    'Where ours spends more per turn than the recipe (profile shares × CPU per turn): ' +
+    'Where ours spends more per turn than the recipe, besides the plumbing both have ' +
+    '(profile shares × CPU per turn): ' +
     (more.length
       ? more.map((d) => `${d.category} +${int(d.delta)} µs`).join(', ')
       : 'nowhere by more than 20 µs') +
     '. Of our turn, the plumbing the recipe has too (grammY and HTTP to Telegram; `ChatOpenAI`: ' +
     '@langchain/core, @langchain/openai, the openai SDK and HTTP to the model) ' +
-    `take ${int(libraries)} µs, Node's own I/O and timer work under all sockets (Redis's ` +
+    `take ${int(libraries)} µs (the recipe's: ${int(recipeLibraries)} µs; undici still builds ` +
+    'the `Response` objects both libraries expect from our client), Node’s own I/O and timer ' +
+    "work under all sockets (Redis's " +
     `included) ${int(node)} µs, garbage collection ${int(gc)} µs, and everything else (memory, ` +
     `Redis client, prompt, tokenizer, markdown, logging, our code) ${int(rest)} µs. Half the ` +
     `recipe's turn is ${int(half)} µs: ` +
@@ -177,23 +182,24 @@ export function realisticWhy(e2e: E2eResults): string[] {
   const own = modelTimeMs(e2e.pace);
   const { ours, recipe } = e2e.realistic;
   const wide = e2e.realisticWideRunner;
+  const cores = (r: typeof ours) =>
+    ((r.cpuMsPerTurn + r.harnessCpuMsPerTurn) * r.turnsPerSecond) / 1000;
   return [
-    'Why the added overhead is seconds, not milliseconds: both bots poll with @grammyjs/runner, ' +
-      'which hands at most 500 updates to the bot at once by default. With 1,000 conversations in ' +
-      'flight, half of the messages wait in the runner until a turn ends, that is for a whole ' +
-      `model answer (${int(own)} ms): the time from message to model request is ` +
-      `${ms(ours.toModel.p50)} ms (ours) and ${ms(recipe.toModel.p50)} ms (recipe) at the median. ` +
-      `The same recipe with the runner handling ${int(e2e.wideConcurrency)} updates at once adds ` +
-      `${ms(wide.overhead.p50)} ms at the median and ${ms(wide.overhead.p99)} ms at p99 (the first ` +
-      'burst of 1,000 messages arrives 100 per `getUpdates`). Ours holds each update longer than ' +
-      'the recipe (it streams and edits, and sends the final text after the last delta), so the ' +
-      `messages queued behind it wait longer; its CPU per turn is ${ours.cpuMsPerTurn.toFixed(2)} ms ` +
-      `streaming here against ${recipe.cpuMsPerTurn.toFixed(2)} ms for the recipe (SSE parsing of ` +
-      'every chunk through the openai SDK and LangChain, the throttled edits, each rendered). ' +
-      'On this 2-core machine the fakes compete for the same cores: serving ours costs the bench ' +
-      `process ${ours.harnessCpuMsPerTurn.toFixed(2)} ms per turn (streamed chunks, edits parsed ` +
-      `as Telegram would), the recipe ${recipe.harnessCpuMsPerTurn.toFixed(2)} ms, which ` +
-      'lengthens the waits of ours further.',
+    'Why the added overhead is seconds, not milliseconds. The recipe polls with ' +
+      "@grammyjs/runner's default of 500 updates at once: with 1,000 conversations in flight, " +
+      `half of the messages wait in the runner for a whole model answer (${int(own)} ms), and ` +
+      `its time from message to model request is ${ms(recipe.toModel.p50)} ms at the median ` +
+      `(${ms(wide.toModel.p50)} ms with ${int(e2e.wideConcurrency)} at once, the last column). ` +
+      `Ours takes ${int(e2e.wideConcurrency)} at once (${ms(ours.toModel.p50)} ms to the model ` +
+      'request) but streams: ~30 chunks parsed through the openai SDK and LangChain per answer ' +
+      `and the throttled edits, each rendered, ${ours.cpuMsPerTurn.toFixed(2)} ms of CPU per turn ` +
+      `against ${recipe.cpuMsPerTurn.toFixed(2)} ms for the recipe, and serving those chunks and ` +
+      `edits costs the bench's fakes ${ours.harnessCpuMsPerTurn.toFixed(2)} ms per turn (the ` +
+      `recipe's ${recipe.harnessCpuMsPerTurn.toFixed(2)} ms). Together that is ` +
+      `${cores(ours).toFixed(1)} of this machine's 2 cores busy during ours' run ` +
+      `(${cores(recipe).toFixed(1)} during the recipe's): ours' added overhead is waiting for CPU. ` +
+      'Its first visible text still comes first, since the recipe shows nothing before the ' +
+      'whole answer.',
   ];
 }
 
